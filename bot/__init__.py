@@ -1,0 +1,1 @@
+"""Transports and plumbing: command line, terminal chat, config (and Telegram, storage)."""

@@ -1,0 +1,70 @@
+"""The ``clientwise`` command: run the bot (terminal chat without a token), validate.
+
+    clientwise              run: Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
+    clientwise chat         the terminal chat, whatever the environment says
+    clientwise validate     check the knowledge files and the questionnaire, then exit
+
+Exit codes: 0 fine, 1 invalid knowledge files, 2 invalid settings or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.config import ConfigError, load_settings
+from dialogs.engine import Engine
+from dialogs.flow import load_flow
+from knowledge.loader import KnowledgeError, load_knowledge
+
+
+def _engine() -> Engine:
+    kb = load_knowledge()
+    return Engine(kb, load_flow(kb))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clientwise", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run the bot (the default)")
+    chat = sub.add_parser("chat", help="chat in the terminal")
+    for p in (parser, run, chat):
+        p.add_argument("--lang", default="en", help="language of the terminal chat")
+    sub.add_parser("validate", help="check the knowledge files and exit")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        engine = _engine()
+    except KnowledgeError as exc:
+        print("clientwise: the knowledge files have problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    if args.command == "validate":
+        kb = engine.kb
+        print(
+            f"knowledge OK: {len(kb.questions)} questions, {len(kb.dimensions)} dimensions, "
+            f"{len(kb.businesses)} businesses, {len(kb.tactics)} tactics, {len(kb.faq)} FAQ"
+        )
+        return 0
+    if args.lang not in engine.kb.languages:
+        print(f"clientwise: --lang must be one of {sorted(engine.kb.languages)}", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"clientwise: invalid setting {exc}", file=sys.stderr)
+        return 2
+    from bot.terminal import run_terminal
+
+    if args.command == "chat" or settings.telegram_bot_token is None:
+        return run_terminal(engine, args.lang)
+    print(
+        "clientwise: the Telegram front end is not built yet; unset TELEGRAM_BOT_TOKEN "
+        "to use the terminal chat",
+        file=sys.stderr,
+    )
+    return 2

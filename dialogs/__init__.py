@@ -1,0 +1,1 @@
+"""Transport-neutral questionnaire: flow declaration, dialog state and the pure engine."""

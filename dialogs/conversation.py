@@ -1,0 +1,82 @@
+"""One small interface to drive a conversation, whatever the transport.
+
+``Conversation`` is what the terminal chat, the YAML dialog scripts and the Telegram
+end-to-end tests all use: send a text or a /command, press a button by its label (or
+id), get the bot's replies back. ``LocalConversation`` drives the engine in-process.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from dialogs.engine import Engine
+from dialogs.events import Back, Choose, Event, Help, Reply, ReplyOption, Restart, Start, Typed
+from dialogs.state import DialogState
+from knowledge.matching import normalise
+
+COMMANDS: dict[str, type[Back | Help | Restart]] = {
+    "back": Back,
+    "restart": Restart,
+    "help": Help,
+}
+
+
+class ButtonNotFound(LookupError):
+    """A script pressed a button that the last question did not show."""
+
+
+class Conversation(Protocol):
+    async def send(self, text: str) -> list[Reply]: ...
+
+    async def press(self, button: str) -> list[Reply]: ...
+
+
+def command_event(text: str, name: str | None = None) -> Event | None:
+    """The engine event for a /command, or None when the text is not a command."""
+    if not text.startswith("/"):
+        return None
+    head, _, arg = text[1:].partition(" ")
+    command = head.split("@", 1)[0].casefold()  # "/start@MyBot" in groups
+    if command == "start":
+        return Start(name=name, payload=arg.strip() or None)
+    # Unknown commands get the help text rather than being taken as an answer.
+    return COMMANDS.get(command, Help)()
+
+
+def find_option(replies: list[Reply], button: str) -> tuple[ReplyOption, int | None] | None:
+    """The newest option whose id or label matches ``button`` (case/accents ignored)."""
+    wanted = normalise(button)
+    for reply in reversed(replies):
+        for option in reply.options:
+            if option.id == button or normalise(option.label) == wanted:
+                return option, reply.turn
+    return None
+
+
+class LocalConversation:
+    """Drives an ``Engine`` in-process; the state is kept on the object."""
+
+    def __init__(self, engine: Engine, state: DialogState | None = None, name: str | None = None):
+        self.engine = engine
+        self.state = state or DialogState()
+        self.name = name
+        self.last: list[Reply] = []
+
+    def handle(self, event: Event) -> list[Reply]:
+        turn = self.engine.step(self.state, event)
+        self.state = turn.state
+        if any(r.options for r in turn.replies):
+            self.last = turn.replies
+        return turn.replies
+
+    async def send(self, text: str) -> list[Reply]:
+        event = command_event(text.strip(), self.name) or Typed(text=text)
+        return self.handle(event)
+
+    async def press(self, button: str) -> list[Reply]:
+        found = find_option(self.last, button)
+        if found is None:
+            shown = [o.label for r in self.last for o in r.options]
+            raise ButtonNotFound(f"no button {button!r}; shown: {shown}")
+        option, turn = found
+        return self.handle(Choose(option=option.id, turn=turn))

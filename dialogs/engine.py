@@ -1,0 +1,233 @@
+"""The questionnaire engine: a pure state machine ``(state, event) -> (state, replies)``.
+
+It never mutates the state it is given and does no I/O, so any transport can call it,
+store the new state, then deliver the replies. Typed text is interpreted through
+``knowledge.matching``; the verdict and tactics come from ``knowledge.classifier`` and
+``knowledge.recommend``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs import render
+from dialogs.events import Back, Choose, Event, Help, Reply, Restart, Start, Typed
+from dialogs.flow import END, Flow, load_flow
+from dialogs.state import Answer, DialogState
+from knowledge.classifier import classify
+from knowledge.loader import default_knowledge
+from knowledge.matching import match_option, normalise
+from knowledge.model import NOT_SURE, Knowledge, pick
+from knowledge.recommend import recommend
+
+# A business description longer than this is cut: enough for any real answer, and it
+# keeps pasted essays out of the stored state.
+MAX_DESCRIPTION = 300
+
+
+@dataclass(frozen=True)
+class Turn:
+    state: DialogState
+    replies: list[Reply]
+
+
+class Engine:
+    def __init__(self, kb: Knowledge, flow: Flow) -> None:
+        self.kb = kb
+        self.flow = flow
+
+    @classmethod
+    def default(cls) -> Engine:
+        kb = default_knowledge()
+        return cls(kb, load_flow(kb))
+
+    # --- entry point --------------------------------------------------------------
+
+    def step(self, state: DialogState, event: Event) -> Turn:
+        state = state.model_copy(deep=True)
+        match event:
+            case Start():
+                return self._start(state, event.name)
+            case Restart():
+                return self._restart(state)
+            case Help():
+                return Turn(state, [render.help_text(self.kb, state), *self._current(state)])
+            case Back():
+                return self._back(state)
+            case Choose():
+                return self._choose(state, event)
+            case Typed():
+                return self._typed(state, event.text)
+        raise TypeError(f"unknown event {event!r}")
+
+    def outcome(self, state: DialogState) -> render.Outcome:
+        """Verdict and plan for the answers on the owner's current path."""
+        on_path = set(self.flow.path(state.choice_answers()))
+        answers = {q: o for q, o in state.choice_answers().items() if q in on_path}
+        expected = [q for q in on_path if self.kb.weight(q) > 0]
+        verdict = classify(self.kb, answers, expected)
+        plan = recommend(self.kb, answers, verdict)
+        business = next((a.text for q, a in state.answers.items() if q in on_path and a.text), None)
+        return render.Outcome(answers=answers, business=business, verdict=verdict, plan=plan)
+
+    # --- phases -----------------------------------------------------------------------
+
+    def _start(self, state: DialogState, name: str | None) -> Turn:
+        fresh = DialogState(lang=state.lang, phase="welcome", turn=state.turn + 1)
+        return Turn(fresh, [render.welcome(self.kb, self.flow, fresh, name)])
+
+    def _restart(self, state: DialogState) -> Turn:
+        fresh = DialogState(
+            lang=state.lang, phase="asking", step=self.flow.start, turn=state.turn + 1
+        )
+        return Turn(
+            fresh,
+            [
+                render.notice(self.kb, fresh, "restarted"),
+                render.question(self.kb, self.flow, fresh),
+            ],
+        )
+
+    def _begin(self, state: DialogState) -> Turn:
+        state.phase, state.step, state.history = "asking", self.flow.start, []
+        state.turn += 1
+        return Turn(state, [render.question(self.kb, self.flow, state)])
+
+    def _current(self, state: DialogState) -> list[Reply]:
+        """Re-show what the user should act on now (after help, a notice, bad input)."""
+        if state.phase == "asking":
+            if state.pending_choices:
+                return [render.did_you_mean(self.kb, state, state.pending_choices)]
+            return [render.question(self.kb, self.flow, state)]
+        if state.phase == "done":
+            return [render.result(self.kb, state, self.outcome(state))]
+        return [render.welcome(self.kb, self.flow, state, None)]
+
+    def _back(self, state: DialogState) -> Turn:
+        if state.phase == "asking" and not state.history:
+            return Turn(
+                state, [render.notice(self.kb, state, "back_at_start"), *self._current(state)]
+            )
+        if state.phase not in ("asking", "done") or not state.history:
+            return Turn(
+                state,
+                [render.notice(self.kb, state, "nothing_to_go_back_to"), *self._current(state)],
+            )
+        state.step = state.history.pop()
+        state.phase = "asking"
+        state.pending_choices = []
+        state.turn += 1
+        return Turn(state, [render.question(self.kb, self.flow, state)])
+
+    def _stale(self, state: DialogState) -> Turn:
+        return Turn(state, [render.notice(self.kb, state, "stale_button"), *self._current(state)])
+
+    def _choose(self, state: DialogState, event: Choose) -> Turn:
+        if event.turn is not None and event.turn != state.turn:
+            return self._stale(state)
+        option = event.option
+        if state.phase in ("new", "welcome"):
+            if option == render.BEGIN:
+                return self._begin(state)
+            if option == render.EXPLAIN:
+                state.phase = "welcome"
+                return Turn(state, [render.explain(self.kb, state)])
+            return self._stale(state)
+        if state.phase == "done":
+            if option == render.RESTART:
+                return self._restart(state)
+            outcome = self.outcome(state)
+            if option == render.WHY:
+                return Turn(state, [render.why_tactics(self.kb, state, outcome)])
+            if option == render.SUMMARY:
+                return Turn(state, [render.summary(self.kb, state, outcome)])
+            return self._stale(state)
+        # asking
+        if option == render.BACK:
+            return self._back(state)
+        assert state.step is not None
+        question = self.kb.questions[state.step]
+        if option == render.KEEP and question.kind == "text" and state.step in state.answers:
+            return self._advance(state, state.answers[state.step])
+        valid = {o.id for o in question.options} | {NOT_SURE}
+        if option not in valid:
+            return self._stale(state)
+        return self._advance(state, Answer(option=option))
+
+    def _typed(self, state: DialogState, text: str) -> Turn:
+        text = text.strip()
+        if state.phase in ("new", "welcome"):
+            return self._typed_at_welcome(state, text)
+        if state.phase == "done":
+            return Turn(
+                state, [render.notice(self.kb, state, "already_done"), *self._current(state)]
+            )
+        assert state.step is not None
+        question = self.kb.questions[state.step]
+        if question.kind == "text":
+            if not text:
+                return Turn(
+                    state, [render.notice(self.kb, state, "empty_text"), *self._current(state)]
+                )
+            if normalise(text) in {normalise(pick(self.kb.questions_file.skip, state.lang))}:
+                return self._advance(state, Answer(option=NOT_SURE))
+            if len(text) > MAX_DESCRIPTION:
+                text = text[: MAX_DESCRIPTION - 1].rstrip() + "…"
+            return self._advance(state, Answer(text=text))
+
+        if state.pending_choices:
+            # Answering "did you mean A or B?": "1"/"2" or either label.
+            picked = self._pick_pending(state, text)
+            if picked:
+                return self._advance(state, Answer(option=picked))
+        found = match_option(self.kb, state.step, text, state.lang)
+        if found.option is not None:
+            return self._advance(state, Answer(option=found.option))
+        if found.ambiguous:
+            state.pending_choices = list(found.alternatives[:2])
+            state.turn += 1
+            return Turn(state, [render.did_you_mean(self.kb, state, state.pending_choices)])
+        return Turn(
+            state,
+            [
+                render.notice(
+                    self.kb, state, "not_understood", example=render.example_answer(self.kb, state)
+                ),
+                render.question(self.kb, self.flow, state),
+            ],
+        )
+
+    def _pick_pending(self, state: DialogState, text: str) -> str | None:
+        norm = normalise(text)
+        for n, option in enumerate(state.pending_choices, start=1):
+            label = self.kb.option_label(state.step or "", option, state.lang)
+            if norm in (str(n), normalise(label)):
+                return option
+        return None
+
+    def _typed_at_welcome(self, state: DialogState, text: str) -> Turn:
+        norm = normalise(text)
+        begin_words = {normalise(self.kb.text("btn_begin", state.lang))} | {
+            normalise(w) for w in self.kb.text("begin_words", state.lang).split(",")
+        }
+        if norm in begin_words or norm == "1":
+            return self._begin(state)
+        if norm == normalise(self.kb.text("btn_explain", state.lang)) or norm == "2":
+            state.phase = "welcome"
+            return Turn(state, [render.explain(self.kb, state)])
+        if state.phase == "new":
+            return self._start(state, None)
+        return Turn(state, [render.notice(self.kb, state, "tap_start"), *self._current(state)])
+
+    def _advance(self, state: DialogState, answer: Answer) -> Turn:
+        assert state.step is not None
+        state.answers[state.step] = answer
+        state.pending_choices = []
+        state.history.append(state.step)
+        nxt = self.flow.next_step(state.step, state.choice_answers())
+        state.turn += 1
+        if nxt == END:
+            state.phase, state.step = "done", None
+            return Turn(state, [render.result(self.kb, state, self.outcome(state))])
+        state.step = nxt
+        return Turn(state, [render.question(self.kb, self.flow, state)])

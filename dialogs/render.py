@@ -1,0 +1,275 @@
+"""Builds the engine's replies (text + options) from knowledge texts.
+
+All wording comes from ``knowledge/data/*.yaml`` via ``Knowledge.text``; this module
+only decides which pieces go together and in what order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs.events import Reply, ReplyOption
+from dialogs.flow import Flow
+from dialogs.state import DialogState
+from knowledge.classifier import Verdict
+from knowledge.model import NOT_SURE, Knowledge, pick
+from knowledge.recommend import Plan
+
+# Action ids shared by all transports (buttons that are not questionnaire answers).
+BEGIN, EXPLAIN, BACK, KEEP = "begin", "explain", "back", "keep"
+RESTART, WHY, SUMMARY = "restart", "why", "summary"
+ACTIONS = frozenset({BEGIN, EXPLAIN, BACK, KEEP, RESTART, WHY, SUMMARY})
+
+BAR_FULL, BAR_EMPTY = "▰", "▱"
+AXIS_CELLS = 10
+TEXT_PREVIEW = 40
+
+
+@dataclass(frozen=True)
+class Outcome:
+    answers: dict[str, str]
+    business: str | None
+    verdict: Verdict
+    plan: Plan
+
+
+def _opt(kb: Knowledge, key: str, lang: str, action: str) -> ReplyOption:
+    return ReplyOption(id=action, label=kb.text(key, lang))
+
+
+def welcome(kb: Knowledge, flow: Flow, state: DialogState, name: str | None) -> Reply:
+    lang = state.lang
+    greeting = kb.text("greeting_named", lang, name=name) if name else kb.text("greeting", lang)
+    count = len(flow.path(state.choice_answers()))
+    return Reply(
+        kind="question",
+        text=kb.text("welcome", lang, greeting=greeting, count=count),
+        options=[_opt(kb, "btn_begin", lang, BEGIN), _opt(kb, "btn_explain", lang, EXPLAIN)],
+        turn=state.turn,
+    )
+
+
+def explain(kb: Knowledge, state: DialogState) -> Reply:
+    lang = state.lang
+    g = kb.glossary
+    text = kb.text(
+        "explain",
+        lang,
+        client=pick(g.client.term, lang),
+        client_meaning=pick(g.client.meaning, lang),
+        customer=pick(g.customer.term, lang),
+        customer_meaning=pick(g.customer.meaning, lang),
+    )
+    return Reply(
+        kind="question", text=text, options=[_opt(kb, "btn_begin", lang, BEGIN)], turn=state.turn
+    )
+
+
+def help_text(kb: Knowledge, state: DialogState) -> Reply:
+    return Reply(kind="info", text=kb.text("help", state.lang))
+
+
+def notice(kb: Knowledge, state: DialogState, key: str, **values: object) -> Reply:
+    return Reply(kind="notice", text=kb.text(key, state.lang, **values))
+
+
+def progress(flow: Flow, state: DialogState) -> tuple[int, int]:
+    path = flow.path(state.choice_answers())
+    total = len(path)
+    n = path.index(state.step) + 1 if state.step in path else len(state.history) + 1
+    return n, total
+
+
+def question(kb: Knowledge, flow: Flow, state: DialogState) -> Reply:
+    assert state.step is not None
+    lang = state.lang
+    q = kb.questions[state.step]
+    n, total = progress(flow, state)
+    bar = BAR_FULL * n + BAR_EMPTY * (total - n)
+    parts = [kb.text("question", lang, n=n, total=total, bar=bar, text=pick(q.text, lang))]
+    if q.hint:
+        parts.append(pick(q.hint, lang))
+    previous = state.answers.get(q.id)
+    options: list[ReplyOption] = []
+    if q.kind == "text":
+        if previous and previous.text:
+            shown = previous.text[:TEXT_PREVIEW] + (
+                "…" if len(previous.text) > TEXT_PREVIEW else ""
+            )
+            parts.append(kb.text("previous_text", lang, answer=previous.text))
+            options.append(ReplyOption(id=KEEP, label=kb.text("btn_keep", lang, answer=shown)))
+        options.append(ReplyOption(id=NOT_SURE, label=pick(kb.questions_file.skip, lang)))
+    else:
+        chosen = previous.option if previous else None
+        if chosen:
+            parts.append(
+                kb.text("previous_answer", lang, answer=kb.option_label(q.id, chosen, lang))
+            )
+        options = [
+            ReplyOption(id=o.id, label=pick(o.label, lang), selected=o.id == chosen)
+            for o in q.options
+        ]
+        options.append(
+            ReplyOption(
+                id=NOT_SURE,
+                label=pick(kb.questions_file.not_sure, lang),
+                selected=chosen == NOT_SURE,
+            )
+        )
+    if state.history:
+        options.append(_opt(kb, "btn_back", lang, BACK))
+    return Reply(kind="question", text="\n".join(parts), options=options, turn=state.turn)
+
+
+def did_you_mean(kb: Knowledge, state: DialogState, choices: list[str]) -> Reply:
+    assert state.step is not None
+    lang = state.lang
+    labels = [kb.option_label(state.step, c, lang) for c in choices]
+    return Reply(
+        kind="question",
+        text=kb.text("did_you_mean", lang, first=labels[0], second=labels[1]),
+        options=[ReplyOption(id=c, label=label) for c, label in zip(choices, labels, strict=True)],
+        turn=state.turn,
+    )
+
+
+def example_answer(kb: Knowledge, state: DialogState) -> str:
+    assert state.step is not None
+    q = kb.questions[state.step]
+    if q.kind == "text":
+        return pick(q.hint, state.lang) if q.hint else ""
+    first = q.options[0]
+    synonyms = first.synonyms.get(state.lang) or []
+    return synonyms[0] if synonyms else pick(first.label, state.lang)
+
+
+def _axis(kb: Knowledge, lang: str, score: int) -> str:
+    marker = min(AXIS_CELLS - 1, score * AXIS_CELLS // 100)
+    cells = "".join(BAR_FULL if i == marker else BAR_EMPTY for i in range(AXIS_CELLS))
+    return kb.text(
+        "axis",
+        lang,
+        customers=kb.text("axis_customers", lang),
+        bar=cells,
+        clients=kb.text("axis_clients", lang),
+    )
+
+
+def _answer_quote(kb: Knowledge, qid: str, oid: str, lang: str) -> str:
+    return kb.option_label(qid, oid, lang)
+
+
+def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+    lang = state.lang
+    v = outcome.verdict
+    model = kb.models[v.model]
+    lines = [
+        kb.text(
+            "result_header",
+            lang,
+            headline=pick(model.headline, lang),
+            score=v.score,
+            confidence=kb.text(f"confidence_{v.confidence_label}", lang),
+        ),
+        _axis(kb, lang, v.score),
+        pick(model.definition, lang),
+    ]
+    if v.hybrid_rule == "no_answers":
+        lines.append(kb.text("result_no_answers", lang))
+    elif v.not_sure:
+        lines.append(kb.text("result_not_sure_note", lang, count=v.not_sure))
+    if v.reasons:
+        lines.append("")
+        lines.append(kb.text("why_header", lang))
+        for r in v.reasons:
+            option = kb.option(r.question, r.option)
+            assert option is not None
+            lines.append(
+                kb.text(
+                    "reason_line",
+                    lang,
+                    why=pick(option.why, lang),
+                    answer=_answer_quote(kb, r.question, r.option, lang),
+                )
+            )
+    for advice_id in outcome.plan.advice:
+        advice = next(a for a in kb.advice if a.id == advice_id)
+        lines.append("")
+        lines.append(pick(advice.text, lang))
+    lines.append("")
+    lines.append(kb.text("tactics_header", lang))
+    for n, picked in enumerate(outcome.plan.tactics, start=1):
+        t = kb.tactics_by_id[picked.id]
+        lines.append(
+            kb.text(
+                "tactic_line",
+                lang,
+                n=n,
+                title=pick(t.title, lang),
+                first_step=pick(t.first_step, lang),
+            )
+        )
+    return Reply(
+        kind="result",
+        text="\n".join(lines),
+        options=[
+            _opt(kb, "btn_restart", lang, RESTART),
+            _opt(kb, "btn_why", lang, WHY),
+            _opt(kb, "btn_summary", lang, SUMMARY),
+        ],
+        turn=state.turn,
+    )
+
+
+def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+    lang = state.lang
+    model_name = pick(kb.models[outcome.verdict.model].name, lang)
+    lines = [kb.text("why_tactics_header", lang)]
+    for n, picked in enumerate(outcome.plan.tactics, start=1):
+        t = kb.tactics_by_id[picked.id]
+        if picked.because:
+            answers = "; ".join(
+                kb.text(
+                    "answer_pair",
+                    lang,
+                    question=pick(kb.questions[q].text, lang),
+                    answer=_answer_quote(kb, q, o, lang),
+                )
+                for q, o in picked.because
+            )
+            basis = kb.text("why_tactic_answers", lang, answers=answers)
+        else:
+            basis = kb.text("why_tactic_model", lang, model=model_name)
+        lines.append(
+            kb.text(
+                "why_tactic_line",
+                lang,
+                n=n,
+                title=pick(t.title, lang),
+                why=pick(t.why, lang),
+                basis=basis,
+            )
+        )
+    return Reply(kind="info", text="\n".join(lines))
+
+
+def summary(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+    lang = state.lang
+    v = outcome.verdict
+    signals = "; ".join(
+        f"{pick(kb.dimensions[kb.questions[r.question].dimension or ''].name, lang)}: "
+        f"{_answer_quote(kb, r.question, r.option, lang)}"
+        for r in v.reasons
+    )
+    tactics = "; ".join(pick(kb.tactics_by_id[p.id].title, lang) for p in outcome.plan.tactics)
+    text = kb.text(
+        "summary",
+        lang,
+        business=outcome.business or "-",
+        model=pick(kb.models[v.model].name, lang),
+        score=v.score,
+        confidence=kb.text(f"confidence_{v.confidence_label}", lang),
+        signals=signals or "-",
+        tactics=tactics,
+    )
+    return Reply(kind="info", text=text)

@@ -1,0 +1,261 @@
+"""Loads the YAML files in ``knowledge/data/`` into one validated ``Knowledge`` object.
+
+Validation happens in two passes: pydantic checks each file against its model in
+``schema.py``; then ``_cross_check`` checks what no single file can (ids referenced
+across files, duplicate ids, required message keys, matching placeholders). Every
+problem becomes one line ``file: field.path: message`` inside a ``KnowledgeError``.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from knowledge.messages import REQUIRED_MESSAGES
+from knowledge.model import Knowledge
+from knowledge.schema import (
+    BusinessesFile,
+    ClassifierFile,
+    FaqFile,
+    MessagesFile,
+    ModelsFile,
+    QuestionsFile,
+    TacticsFile,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+NOT_SURE = "not_sure"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class KnowledgeError(Exception):
+    """One or more problems in the knowledge files, each naming file and field."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class _StringBoolLoader(yaml.SafeLoader):
+    """YAML 1.1 reads yes/no/on/off as booleans; in this content they are words."""
+
+
+_StringBoolLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_StringBoolLoader)
+
+
+def _field_path(loc: Iterable[int | str]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _load_file(path: Path, model: type[M], problems: list[str]) -> M | None:
+    name = path.name
+    if not path.exists():
+        problems.append(f"{name}: file is missing")
+        return None
+    try:
+        raw = read_yaml(path)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "(parse)"
+        problems.append(f"{name}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})")
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(f"{name}: {_field_path(err['loc'])}: {err['msg']}")
+        return None
+
+
+def load_knowledge(data_dir: Path | None = None) -> Knowledge:
+    """Read and validate every knowledge file; raise ``KnowledgeError`` listing problems."""
+    folder = data_dir or DATA_DIR
+    problems: list[str] = []
+    models = _load_file(folder / "models.yaml", ModelsFile, problems)
+    questions = _load_file(folder / "questions.yaml", QuestionsFile, problems)
+    businesses = _load_file(folder / "businesses.yaml", BusinessesFile, problems)
+    tactics = _load_file(folder / "tactics.yaml", TacticsFile, problems)
+    faq = _load_file(folder / "faq.yaml", FaqFile, problems)
+    classifier = _load_file(folder / "classifier.yaml", ClassifierFile, problems)
+    messages = _load_file(folder / "messages.yaml", MessagesFile, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    assert models and questions and businesses and tactics and faq and classifier and messages
+    _cross_check(models, questions, businesses, tactics, faq, classifier, messages, problems)
+    if problems:
+        raise KnowledgeError(problems)
+    return Knowledge(
+        languages=dict(models.languages),
+        models={m.id: m for m in models.models},
+        glossary=models.glossary,
+        questions_file=questions,
+        businesses=list(businesses.businesses),
+        tactics=list(tactics.tactics),
+        advice=list(tactics.advice),
+        faq=list(faq.faq),
+        settings=classifier.classifier,
+        messages=dict(messages.messages),
+    )
+
+
+@cache
+def default_knowledge() -> Knowledge:
+    """The shipped knowledge, loaded once per process."""
+    return load_knowledge()
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dups: list[str] = []
+    for i in ids:
+        if i in seen:
+            dups.append(i)
+        seen.add(i)
+    return dups
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _cross_check(
+    models: ModelsFile,
+    questions: QuestionsFile,
+    businesses: BusinessesFile,
+    tactics: TacticsFile,
+    faq: FaqFile,
+    classifier: ClassifierFile,
+    messages: MessagesFile,
+    problems: list[str],
+) -> None:
+    say = problems.append
+    if {m.id for m in models.models} != {"client", "customer", "hybrid"}:
+        say("models.yaml: models: must define client, customer and hybrid once each")
+
+    dims = {d.id for d in questions.dimensions}
+    for dup in _duplicates(d.id for d in questions.dimensions):
+        say(f"questions.yaml: dimensions: duplicate id '{dup}'")
+    for dup in _duplicates(q.id for q in questions.questions):
+        say(f"questions.yaml: questions: duplicate id '{dup}'")
+    options: dict[str, set[str]] = {}
+    for qi, q in enumerate(questions.questions):
+        where = f"questions.yaml: questions.{qi}"
+        if q.dimension is not None and q.dimension not in dims:
+            say(f"{where}.dimension: unknown dimension '{q.dimension}'")
+        if q.kind == "choice" and len(q.options) < 2:
+            say(f"{where}.options: a choice question needs at least 2 options")
+        if q.kind == "text" and q.options:
+            say(f"{where}.options: a text question takes no options")
+        for dup in _duplicates(o.id for o in q.options):
+            say(f"{where}.options: duplicate id '{dup}'")
+        for oi, o in enumerate(q.options):
+            if o.id == NOT_SURE:
+                say(f"{where}.options.{oi}.id: '{NOT_SURE}' is added automatically")
+        options[q.id] = {o.id for o in q.options} | {NOT_SURE}
+
+    def check_answers(where: str, answers: dict[str, list[str]] | dict[str, str]) -> None:
+        for qid, chosen in answers.items():
+            if qid not in options:
+                say(f"{where}.{qid}: unknown question '{qid}'")
+                continue
+            for oid in [chosen] if isinstance(chosen, str) else chosen:
+                if oid not in options[qid]:
+                    say(f"{where}.{qid}: unknown option '{oid}' of question '{qid}'")
+
+    for dup in _duplicates(b.id for b in businesses.businesses):
+        say(f"businesses.yaml: businesses: duplicate id '{dup}'")
+    for bi, b in enumerate(businesses.businesses):
+        check_answers(f"businesses.yaml: businesses.{bi}.typical", b.typical)
+
+    tactic_ids = {t.id for t in tactics.tactics}
+    for dup in _duplicates(t.id for t in tactics.tactics):
+        say(f"tactics.yaml: tactics: duplicate id '{dup}'")
+    for ti, t in enumerate(tactics.tactics):
+        for ri, rule in enumerate(t.relevant_when):
+            check_answers(f"tactics.yaml: tactics.{ti}.relevant_when.{ri}.when", rule.when)
+    for ai, adv in enumerate(tactics.advice):
+        check_answers(f"tactics.yaml: advice.{ai}.when", adv.when)
+        for field in ("prefer", "avoid"):
+            for tid in getattr(adv, field):
+                if tid not in tactic_ids:
+                    say(f"tactics.yaml: advice.{ai}.{field}: unknown tactic '{tid}'")
+
+    for dup in _duplicates(f.id for f in faq.faq):
+        say(f"faq.yaml: faq: duplicate id '{dup}'")
+
+    settings = classifier.classifier
+    if settings.min_tactics > settings.max_tactics:
+        say("classifier.yaml: classifier.min_tactics: larger than max_tactics")
+    if settings.confidence_medium > settings.confidence_high:
+        say("classifier.yaml: classifier.confidence_medium: larger than confidence_high")
+
+    for key in sorted(REQUIRED_MESSAGES - messages.messages.keys()):
+        say(f"messages.yaml: messages.{key}: missing (the code uses it)")
+    for key, text in messages.messages.items():
+        expected = REQUIRED_MESSAGES.get(key)
+        for lang, template in text.items():
+            try:
+                found = _placeholders(template)
+            except ValueError as exc:
+                say(f"messages.yaml: messages.{key}.{lang}: bad placeholder ({exc})")
+                continue
+            if expected is not None and found != expected:
+                say(
+                    f"messages.yaml: messages.{key}.{lang}: placeholders {sorted(found)}"
+                    f" but the code fills {sorted(expected)}"
+                )
+
+    _check_languages(models, questions, businesses, tactics, faq, messages, problems)
+
+
+def _check_languages(
+    models: ModelsFile,
+    questions: QuestionsFile,
+    businesses: BusinessesFile,
+    tactics: TacticsFile,
+    faq: FaqFile,
+    messages: MessagesFile,
+    problems: list[str],
+) -> None:
+    """Every text may only use the languages declared in models.yaml."""
+    declared = set(models.languages)
+    files: list[tuple[str, BaseModel]] = [
+        ("models.yaml", models),
+        ("questions.yaml", questions),
+        ("businesses.yaml", businesses),
+        ("tactics.yaml", tactics),
+        ("faq.yaml", faq),
+        ("messages.yaml", messages),
+    ]
+    for name, model in files:
+        for path, langs in _text_maps(model.model_dump(), ()):
+            for lang in sorted(set(langs) - declared):
+                problems.append(f"{name}: {_field_path(path)}.{lang}: language not declared")
+
+
+def _text_maps(node: Any, path: tuple[str | int, ...]) -> Iterable[tuple[tuple, list[str]]]:
+    """Yield (path, language keys) of every dict that looks like a Text map."""
+    if isinstance(node, dict):
+        if "en" in node and all(isinstance(k, str) and len(k) == 2 for k in node):
+            yield path, list(node)
+            return
+        for key, value in node.items():
+            yield from _text_maps(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _text_maps(value, (*path, i))

@@ -1,0 +1,90 @@
+"""The loaded knowledge: validated files plus the look-ups the rest of the code needs.
+
+``Knowledge`` is built once by ``loader.load_knowledge`` and then only read, so it is
+safe to share between chats, threads and transports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from knowledge.schema import (
+    DEFAULT_LANG,
+    Advice,
+    Business,
+    BusinessModel,
+    ClassifierSettings,
+    Dimension,
+    FaqEntry,
+    Glossary,
+    ModelId,
+    Option,
+    Question,
+    QuestionsFile,
+    Tactic,
+)
+
+NOT_SURE = "not_sure"
+
+
+def pick(text: dict[str, str], lang: str) -> str:
+    """The text in ``lang``, falling back to English while a translation is missing."""
+    return text.get(lang) or text[DEFAULT_LANG]
+
+
+def pick_list(texts: dict[str, list[str]], lang: str) -> list[str]:
+    return texts.get(lang) or texts.get(DEFAULT_LANG, [])
+
+
+# eq=False: hash by identity, so per-knowledge caches (functools.cache) work.
+@dataclass(frozen=True, eq=False)
+class Knowledge:
+    languages: dict[str, str]
+    models: dict[ModelId, BusinessModel]
+    glossary: Glossary
+    questions_file: QuestionsFile
+    businesses: list[Business]
+    tactics: list[Tactic]
+    advice: list[Advice]
+    faq: list[FaqEntry]
+    settings: ClassifierSettings
+    messages: dict[str, dict[str, str]]
+    questions: dict[str, Question] = field(init=False)
+    dimensions: dict[str, Dimension] = field(init=False)
+    tactics_by_id: dict[str, Tactic] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # frozen dataclass: derived indexes are set once, here.
+        object.__setattr__(self, "questions", {q.id: q for q in self.questions_file.questions})
+        object.__setattr__(self, "dimensions", {d.id: d for d in self.questions_file.dimensions})
+        object.__setattr__(self, "tactics_by_id", {t.id: t for t in self.tactics})
+
+    def text(self, key: str, lang: str, /, **values: object) -> str:
+        """A message from messages.yaml in ``lang``, with its placeholders filled."""
+        template = pick(self.messages[key], lang)
+        return template.format(**values) if values else template
+
+    def option(self, question_id: str, option_id: str) -> Option | None:
+        for option in self.questions[question_id].options:
+            if option.id == option_id:
+                return option
+        return None
+
+    def option_label(self, question_id: str, option_id: str, lang: str) -> str:
+        if option_id == NOT_SURE:
+            return pick(self.not_sure_label_text(question_id), lang)
+        option = self.option(question_id, option_id)
+        return pick(option.label, lang) if option else option_id
+
+    def not_sure_label_text(self, question_id: str) -> dict[str, str]:
+        q = self.questions[question_id]
+        return self.questions_file.skip if q.kind == "text" else self.questions_file.not_sure
+
+    def weight(self, question_id: str) -> float:
+        dim = self.questions[question_id].dimension
+        return self.dimensions[dim].weight if dim else 0.0
+
+    def term(self, side: ModelId, lang: str) -> str:
+        """The glossary's word for 'client' or 'customer' in ``lang``."""
+        entry = self.glossary.client if side == "client" else self.glossary.customer
+        return pick(entry.term, lang)

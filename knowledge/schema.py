@@ -1,0 +1,204 @@
+"""Pydantic models for every knowledge file in ``knowledge/data/``.
+
+Each YAML file has one root model here (``ModelsFile``, ``QuestionsFile`` …). Field
+constraints (ranges, id patterns) live on the models so a bad file fails at load time
+with the field path named; references *between* files are checked in ``loader.py``.
+
+Every user-facing string is a ``Text``: a mapping language code → sentence. English is
+required; the other languages are filled in as they are translated.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+DEFAULT_LANG = "en"
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ModelId = Literal["client", "customer", "hybrid"]
+ALL_MODELS: tuple[ModelId, ...] = ("client", "customer", "hybrid")
+
+
+def _has_default_lang(value: dict[str, object]) -> dict[str, object]:
+    if DEFAULT_LANG not in value:
+        raise ValueError(f"missing the '{DEFAULT_LANG}' text")
+    return value
+
+
+Text = Annotated[dict[LangCode, NonEmpty], AfterValidator(_has_default_lang)]
+TextList = Annotated[dict[LangCode, list[NonEmpty]], AfterValidator(_has_default_lang)]
+
+# A condition on the owner's answers: question id -> option ids, all questions must match.
+AnswerCondition = dict[Id, list[Id]]
+
+
+class Strict(BaseModel):
+    """Unknown keys are typos in a hand-written file: reject them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- models.yaml -----------------------------------------------------------------
+
+
+class BusinessModel(Strict):
+    id: ModelId
+    name: Text
+    headline: Text
+    definition: Text
+
+
+class GlossaryTerm(Strict):
+    term: Text
+    meaning: Text
+
+
+class Glossary(Strict):
+    client: GlossaryTerm
+    customer: GlossaryTerm
+
+
+class ModelsFile(Strict):
+    languages: dict[LangCode, NonEmpty] = Field(min_length=1)
+    models: list[BusinessModel] = Field(min_length=3, max_length=3)
+    glossary: Glossary
+
+
+# --- questions.yaml ----------------------------------------------------------------
+
+
+class Dimension(Strict):
+    id: Id
+    name: Text
+    client_side: Text
+    customer_side: Text
+    # 0 means "asked for the tactics, not used to classify" (e.g. product range).
+    weight: float = Field(ge=0, le=5)
+
+
+class Option(Strict):
+    id: Id
+    label: Text
+    # -1 = points to customers, +1 = points to clients.
+    lean: float = Field(ge=-1, le=1)
+    # True when the answer says both kinds of buyer exist side by side ("sometimes").
+    mixed: bool = False
+    why: Text
+    synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+
+
+class Question(Strict):
+    id: Id
+    kind: Literal["choice", "text"] = "choice"
+    dimension: Id | None = None
+    text: Text
+    hint: Text | None = None
+    options: list[Option] = Field(default_factory=list)
+
+
+class QuestionsFile(Strict):
+    not_sure: Text
+    skip: Text
+    not_sure_synonyms: TextList
+    dimensions: list[Dimension] = Field(min_length=9)
+    questions: list[Question] = Field(min_length=9)
+
+
+# --- businesses.yaml ------------------------------------------------------------------
+
+
+class Business(Strict):
+    id: Id
+    name: Text
+    model: ModelId
+    synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    from_seeds: bool = False
+    # How an owner of this business typically answers: question id -> option id.
+    typical: dict[Id, Id] = Field(default_factory=dict)
+
+
+class BusinessesFile(Strict):
+    businesses: list[Business] = Field(min_length=1)
+
+
+# --- tactics.yaml --------------------------------------------------------------------
+
+
+class Relevance(Strict):
+    when: AnswerCondition = Field(min_length=1)
+    boost: int = Field(ge=1, le=5)
+
+
+class Tactic(Strict):
+    id: Id
+    title: Text
+    why: Text
+    first_step: Text
+    goal: Literal["keep_clients", "convert", "repeat_customers"]
+    models: list[ModelId] = Field(min_length=1)
+    relevant_when: list[Relevance] = Field(min_length=1)
+
+
+class Advice(Strict):
+    """A situation that changes the plan, e.g. a one-product store should not convert."""
+
+    id: Id
+    models: list[ModelId] = Field(min_length=1)
+    when: AnswerCondition = Field(min_length=1)
+    text: Text
+    prefer: list[Id] = Field(default_factory=list)
+    avoid: list[Id] = Field(default_factory=list)
+
+
+class TacticsFile(Strict):
+    tactics: list[Tactic] = Field(min_length=15)
+    advice: list[Advice] = Field(default_factory=list)
+
+
+# --- faq.yaml -----------------------------------------------------------------------
+
+
+class FaqEntry(Strict):
+    id: Id
+    questions: TextList
+    answer: Text
+
+
+class FaqFile(Strict):
+    faq: list[FaqEntry] = Field(min_length=1)
+
+
+# --- classifier.yaml --------------------------------------------------------------------
+
+
+class ClassifierSettings(Strict):
+    # Hybrid rule (see knowledge/classifier.py): both sides at least this share of the
+    # answered weight ...
+    hybrid_min_each_side: float = Field(ge=0, le=1)
+    # ... or "both kinds of buyers" answers carry at least this share ...
+    hybrid_min_mixed: float = Field(ge=0, le=1)
+    # ... or the score sits within this many points of 50 (too close to call).
+    hybrid_band: float = Field(ge=0, le=50)
+    confidence_high: int = Field(ge=0, le=100)
+    confidence_medium: int = Field(ge=0, le=100)
+    top_reasons: int = Field(ge=1, le=10)
+    min_tactics: int = Field(ge=1, le=10)
+    max_tactics: int = Field(ge=1, le=10)
+    # Points a tactic gets for fitting the verdict's model, before answer boosts.
+    model_fit_points: int = Field(ge=0, le=10)
+    prefer_points: int = Field(ge=0, le=10)
+
+
+class ClassifierFile(Strict):
+    classifier: ClassifierSettings
+
+
+# --- messages.yaml ------------------------------------------------------------------
+
+
+class MessagesFile(Strict):
+    messages: dict[Id, Text]
