@@ -73,7 +73,10 @@ def classify(
     answered_w = unsure_w = pull = pos = neg = mixed_w = 0.0
     not_sure = 0
     items: list[Reason] = []
-    for qid, oid in answers.items():
+    # Walk questions in questionnaire order so sums and tie-breaks never depend on the
+    # order the answers arrived in.
+    for qid in (q for q in kb.questions if q in answers):
+        oid = answers[qid]
         weight = kb.weight(qid)
         if weight <= 0:
             continue
@@ -159,7 +162,7 @@ def classify(
 def _top_reasons(items: list[Reason], model: ModelId, limit: int) -> list[Reason]:
     if model == "client":
         ranked = sorted((r for r in items if r.contribution > 0), key=lambda r: -r.contribution)
-        return ranked[:limit]
+        return ranked[:limit]  # sorted() is stable: ties keep questionnaire order
     if model == "customer":
         ranked = sorted((r for r in items if r.contribution < 0), key=lambda r: r.contribution)
         return ranked[:limit]

@@ -1,0 +1,47 @@
+"""Typed answers: numbers, labels, synonyms, typos, phrases, ties and nonsense."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.matching import match_option, normalise
+from knowledge.model import Knowledge
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        ("contract", "1", "usually"),
+        ("contract", "4", "not_sure"),
+        ("contract", "Yes, usually", "usually"),
+        ("contract", "yep", "usually"),
+        ("contract", "nope", "never"),
+        ("contract", "somtimes", "sometimes"),
+        ("contract", "SOMETIMES!!", "sometimes"),
+        ("contract", "dunno", "not_sure"),
+        ("contract", "only under contract", "usually"),
+        ("exclusivity", "they shop arond", "shop_around"),
+        ("support", "no, the sale is the end", "none"),
+        ("customisation", "bespoke", "tailored"),
+        ("sales_cycle", "on the spot", "same_day"),
+        ("purchase_pattern", "we have a monthly plan", "ongoing"),
+    ],
+)
+def test_typed_answers(kb: Knowledge, question: str, text: str, expected: str) -> None:
+    assert match_option(kb, question, text, "en").option == expected
+
+
+@pytest.mark.parametrize("text", ["banana", "🍌", "", "   ", "99", "0", "x" * 10_000])
+def test_nonsense_is_not_guessed(kb: Knowledge, text: str) -> None:
+    assert match_option(kb, "contract", text, "en").option is None
+
+
+def test_near_tie_asks_instead_of_guessing(kb: Knowledge) -> None:
+    result = match_option(kb, "sales_cycle", "weeks or months", "en")
+    assert result.option is None and result.ambiguous
+    assert set(result.alternatives) == {"days_weeks", "months"}
+
+
+def test_normalise_strips_case_accents_and_punctuation() -> None:
+    assert normalise("  Ça  VA, très bien!! ") == "ca va tres bien"
+    assert normalise("don’t") == "dont"

@@ -1,0 +1,88 @@
+"""The terminal chat, piped like a script, through the real console entry points."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.terminal import run_terminal
+from dialogs.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LAW_FIRM = "\n".join(
+    [
+        "1",
+        "we are a law firm",
+        "yes",
+        "a year or more",
+        "only us",
+        "1",
+        "tailored",
+        "months",
+        "few big",
+        "by name",
+        "referrals",
+        "retainer",
+        "a few",
+        "3",
+        "/quit",
+    ]
+)
+
+
+def test_piped_chat_reaches_the_result(engine: Engine) -> None:
+    out = io.StringIO()
+    code = run_terminal(engine, "en", stdin=io.StringIO(LAW_FIRM + "\n"), stdout=out)
+    text = out.getvalue()
+    assert code == 0
+    assert "Your model: CLIENT-BASED" in text
+    assert "Clientwise summary" in text  # option 3 after the result
+    assert "TELEGRAM_BOT_TOKEN" in text  # says how to go live
+    assert "  1. Yes, usually" in text  # options are numbered
+
+
+def test_end_of_input_says_goodbye(engine: Engine) -> None:
+    out = io.StringIO()
+    assert run_terminal(engine, "en", stdin=io.StringIO("1\n"), stdout=out) == 0
+    assert out.getvalue().rstrip().endswith("Bye! Run it again any time.")
+
+
+def _run(args: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    return subprocess.run(
+        args, input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+
+
+def test_python_dash_m_bot_without_token_opens_the_terminal_chat() -> None:
+    result = _run([sys.executable, "-m", "bot"], LAW_FIRM)
+    assert result.returncode == 0, result.stderr
+    assert "Your model: CLIENT-BASED" in result.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "clientwise"
+    result = _run([str(script), "validate"], "")
+    assert result.returncode == 0, result.stderr
+    assert "knowledge OK" in result.stdout
+
+
+def test_bad_setting_is_one_line_and_exit_2() -> None:
+    env = {**os.environ, "PORT": "not-a-port"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "PORT" in result.stderr and "Traceback" not in result.stderr
