@@ -62,9 +62,6 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "chat" or settings.telegram_bot_token is None:
         return run_terminal(engine, args.lang)
-    print(
-        "clientwise: the Telegram front end is not built yet; unset TELEGRAM_BOT_TOKEN "
-        "to use the terminal chat",
-        file=sys.stderr,
-    )
-    return 2
+    from bot.run import run_telegram
+
+    return run_telegram(settings, engine)

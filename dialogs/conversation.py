@@ -10,14 +10,26 @@ from __future__ import annotations
 from typing import Protocol
 
 from dialogs.engine import Engine
-from dialogs.events import Back, Choose, Event, Help, Reply, ReplyOption, Restart, Start, Typed
+from dialogs.events import (
+    Back,
+    Cancel,
+    Choose,
+    Event,
+    Help,
+    Reply,
+    ReplyOption,
+    Restart,
+    Start,
+    Typed,
+)
 from dialogs.state import DialogState
 from knowledge.matching import normalise
 
-COMMANDS: dict[str, type[Back | Help | Restart]] = {
+COMMANDS: dict[str, type[Back | Help | Restart | Cancel]] = {
     "back": Back,
     "restart": Restart,
     "help": Help,
+    "cancel": Cancel,
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs import render
-from dialogs.events import Back, Choose, Event, Help, Reply, Restart, Start, Typed
+from dialogs.events import Back, Cancel, Choose, Event, Help, Reply, Restart, Start, Typed
 from dialogs.flow import END, Flow, load_flow
 from dialogs.state import Answer, DialogState
 from knowledge.classifier import classify
@@ -52,6 +52,9 @@ class Engine:
                 return self._restart(state)
             case Help():
                 return Turn(state, [render.help_text(self.kb, state), *self._current(state)])
+            case Cancel():
+                fresh = DialogState(lang=state.lang, turn=state.turn + 1)
+                return Turn(fresh, [render.notice(self.kb, fresh, "cancelled")])
             case Back():
                 return self._back(state)
             case Choose():
@@ -92,6 +95,10 @@ class Engine:
         state.phase, state.step, state.history = "asking", self.flow.start, []
         state.turn += 1
         return Turn(state, [render.question(self.kb, self.flow, state)])
+
+    def current(self, state: DialogState) -> list[Reply]:
+        """What the user should see now, without changing anything (e.g. after a crash)."""
+        return self._current(state)
 
     def _current(self, state: DialogState) -> list[Reply]:
         """Re-show what the user should act on now (after help, a notice, bad input)."""

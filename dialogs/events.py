@@ -41,7 +41,13 @@ class Help(BaseModel):
     kind: Literal["help"] = "help"
 
 
-Event = Annotated[Start | Choose | Typed | Back | Restart | Help, Field(discriminator="kind")]
+class Cancel(BaseModel):
+    kind: Literal["cancel"] = "cancel"
+
+
+Event = Annotated[
+    Start | Choose | Typed | Back | Restart | Help | Cancel, Field(discriminator="kind")
+]
 
 ReplyKind = Literal["question", "info", "notice", "result"]
 

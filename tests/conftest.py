@@ -7,7 +7,9 @@ is an async factory returning a ``Conversation`` for the script's language.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -22,14 +24,31 @@ from knowledge.model import Knowledge
 
 DIALOGS_DIR = Path(__file__).parent / "dialogs"
 
-TransportFactory = Callable[[DialogScript], Awaitable[Conversation]]
+TransportFactory = Callable[[DialogScript], AbstractAsyncContextManager[Conversation]]
 
 
-async def _engine_transport(script: DialogScript) -> Conversation:
-    return LocalConversation(Engine.default(), DialogState(lang=script.lang), name=script.user)
+@asynccontextmanager
+async def _engine_transport(script: DialogScript) -> AsyncIterator[Conversation]:
+    yield LocalConversation(Engine.default(), DialogState(lang=script.lang), name=script.user)
 
 
-TRANSPORTS: dict[str, TransportFactory] = {"engine": _engine_transport}
+@asynccontextmanager
+async def _telegram_transport(script: DialogScript) -> AsyncIterator[Conversation]:
+    from tests.fake_telegram import FakeTelegram
+    from tests.telegram_harness import TelegramConversation, running_bot
+
+    with tempfile.TemporaryDirectory() as folder:
+        async with running_bot(Path(folder) / "bot.db") as harness:
+            user = FakeTelegram.user(
+                777, first_name=script.user or "Sam", language_code=script.lang
+            )
+            yield TelegramConversation(harness, user)
+
+
+TRANSPORTS: dict[str, TransportFactory] = {
+    "engine": _engine_transport,
+    "telegram": _telegram_transport,
+}
 
 
 @pytest.fixture(scope="session")
@@ -68,8 +87,8 @@ class DialogItem(pytest.Item):
 
     def runtest(self) -> None:
         async def go() -> None:
-            conversation = await TRANSPORTS[self.transport](self.script)
-            await run_script(self.script, conversation)
+            async with TRANSPORTS[self.transport](self.script) as conversation:
+                await run_script(self.script, conversation)
 
         asyncio.run(go())
 

@@ -1,0 +1,56 @@
+"""Logging set-up: one format for the whole process, and the token never printed.
+
+Two guards: httpx (which logs every request URL, token included) is raised to WARNING
+as PTB's own examples do, and a record factory scrubs the token from every message and
+traceback of every logger before any handler sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+REDACTED = "<token>"
+_installed_secrets: list[str] = []
+
+
+def install_redaction(secrets: Iterable[str]) -> None:
+    """Scrub ``secrets`` (and their URL-encoded forms) from every log record from now on."""
+    for secret in secrets:
+        if secret and secret not in _installed_secrets:
+            _installed_secrets.append(secret)
+            _installed_secrets.append(secret.replace(":", "%3A"))
+    if getattr(logging.getLogRecordFactory(), "_clientwise", False):
+        return
+    base = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        message = record.getMessage()
+        scrubbed = redact(message)
+        if scrubbed != message:
+            record.msg, record.args = scrubbed, None
+        if record.exc_info:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = redact(text)
+        return record
+
+    factory._clientwise = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+def redact(text: str) -> str:
+    for secret in _installed_secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def configure_logging(level: str, secrets: Iterable[str]) -> None:
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    install_redaction(secrets)

@@ -1,0 +1,50 @@
+"""Runs the Telegram bot: long polling, or a webhook server when WEBHOOK_URL is set.
+
+PTB's ``run_polling`` / ``run_webhook`` handle SIGINT and SIGTERM: they stop fetching,
+finish the updates in hand, then shut down — so a deploy loses no in-flight update.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlparse
+
+from telegram import Update
+
+from bot.config import Settings
+from bot.logs import configure_logging
+from bot.storage import Store
+from bot.telegram_bot import build_application
+from dialogs.engine import Engine
+
+log = logging.getLogger("clientwise")
+
+
+def run_telegram(settings: Settings, engine: Engine) -> int:
+    assert settings.telegram_bot_token is not None
+    secrets = [settings.telegram_bot_token.get_secret_value()]
+    if settings.webhook_secret:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(settings.log_level, secrets)
+    store = Store(settings.database)
+    app = build_application(settings, engine, store)
+    try:
+        if settings.webhook_url:
+            path = urlparse(settings.webhook_url).path.lstrip("/")
+            log.info("webhook mode on port %s, path /%s", settings.port, path)
+            app.run_webhook(
+                listen="0.0.0.0",
+                port=settings.port,
+                url_path=path,
+                webhook_url=settings.webhook_url,
+                secret_token=(
+                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+                ),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            log.info("long polling; database %s", settings.database)
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,269 @@
+"""Durable state in one SQLite file, through sqlite-utils.
+
+Tables (created and upgraded by the migrations below, sqlite-utils' own ``Migrations``):
+
+* ``conversations`` — one row per (chat, user): the dialog state as JSON, the id of the
+  message that shows the current question, the language.
+* ``users`` — one row per Telegram user: language, active flag (false once they block
+  the bot), first/last seen.
+* ``results`` — every finished questionnaire: answers, model, score, confidence, tactics.
+* ``processed_updates`` — each Telegram ``update_id`` handled, whether its replies went
+  out, and when; kept at least ``UPDATE_RETENTION`` so redeliveries are recognised.
+
+The file runs in WAL mode with ``synchronous=NORMAL``: a killed process never loses a
+committed step. Writes of one update go in one ``db.atomic()`` transaction. Calls are
+synchronous and take well under a millisecond, so handlers call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlite_utils import Database, Migrations
+
+from dialogs.render import Outcome
+from dialogs.state import DialogState
+
+# Telegram keeps undelivered updates for 24 h; remember handled ids a little longer.
+UPDATE_RETENTION = 26 * 3600
+BUSY_TIMEOUT_MS = 5000
+
+migrations = Migrations("clientwise")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["conversations"].create(
+        {
+            "chat_id": int,
+            "user_id": int,
+            "state": str,
+            "lang": str,
+            "message_id": int,
+            "updated_at": str,
+        },
+        pk=("chat_id", "user_id"),
+        not_null={"state"},
+    )
+    db["users"].create(
+        {"user_id": int, "lang": str, "active": int, "first_seen": str, "last_seen": str},
+        pk="user_id",
+        defaults={"active": 1},
+    )
+    db["results"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "user_id": int,
+            "finished_at": str,
+            "lang": str,
+            "business": str,
+            "model": str,
+            "score": int,
+            "confidence": int,
+            "confidence_label": str,
+            "answers": str,
+            "tactics": str,
+        },
+        pk="id",
+    )
+    db["results"].create_index(["user_id"])
+    db["processed_updates"].create(
+        {"update_id": int, "chat_id": int, "user_id": int, "received_at": float, "replied": int},
+        pk="update_id",
+        defaults={"replied": 0},
+    )
+    db["processed_updates"].create_index(["received_at"])
+
+
+@migrations()
+def m002_results_by_time(db: Database) -> None:
+    # Staff statistics and exports read results by date.
+    db["results"].create_index(["finished_at"])
+
+
+class StoredConversation(BaseModel):
+    state: DialogState
+    message_id: int | None = None
+
+
+class ResultRow(BaseModel):
+    chat_id: int
+    user_id: int
+    finished_at: str
+    lang: str
+    business: str | None
+    model: str
+    score: int
+    confidence: int
+    confidence_label: str
+    answers: str
+    tactics: str
+
+    @classmethod
+    def from_outcome(cls, chat_id: int, user_id: int, lang: str, outcome: Outcome) -> ResultRow:
+        v = outcome.verdict
+        return cls(
+            chat_id=chat_id,
+            user_id=user_id,
+            finished_at=_now(),
+            lang=lang,
+            business=outcome.business,
+            model=v.model,
+            score=v.score,
+            confidence=v.confidence,
+            confidence_label=v.confidence_label,
+            answers=json.dumps(outcome.answers, ensure_ascii=False),
+            tactics=json.dumps([t.id for t in outcome.plan.tactics]),
+        )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- updates seen -------------------------------------------------------------------
+
+    def update_status(self, update_id: int) -> str:
+        """'new', 'replied' (fully handled) or 'pending' (stored, replies may be missing)."""
+        rows = list(self.db["processed_updates"].rows_where("update_id = ?", [update_id]))
+        if not rows:
+            return "new"
+        return "replied" if rows[0]["replied"] else "pending"
+
+    def mark_replied(self, update_id: int) -> None:
+        self.db["processed_updates"].update(update_id, {"replied": 1})
+
+    def record_update(
+        self, update_id: int, chat_id: int | None, user_id: int | None, replied: bool
+    ) -> None:
+        """For updates that change no state (ignored input, hints)."""
+        self.db["processed_updates"].insert(
+            {
+                "update_id": update_id,
+                "chat_id": chat_id,
+                "user_id": user_id,
+                "received_at": time.time(),
+                "replied": int(replied),
+            },
+            replace=True,
+        )
+
+    def unreplied(self, within_seconds: float) -> list[tuple[int, int, int]]:
+        """(update id, chat id, user id) of recent steps stored but never answered."""
+        cutoff = time.time() - within_seconds
+        rows = self.db.execute(
+            "SELECT update_id, chat_id, user_id FROM processed_updates "
+            "WHERE replied = 0 AND received_at >= ? AND user_id IS NOT NULL "
+            "ORDER BY update_id",
+            [cutoff],
+        ).fetchall()
+        return [(u, c, usr) for u, c, usr in rows]
+
+    def prune_updates(self, now: float | None = None) -> int:
+        cutoff = (now or time.time()) - UPDATE_RETENTION
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "DELETE FROM processed_updates WHERE received_at < ?", [cutoff]
+            )
+        return cursor.rowcount
+
+    # --- conversations --------------------------------------------------------------------
+
+    def load(self, chat_id: int, user_id: int) -> StoredConversation | None:
+        rows = list(
+            self.db["conversations"].rows_where("chat_id = ? AND user_id = ?", [chat_id, user_id])
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return StoredConversation(
+            state=DialogState.model_validate_json(row["state"]), message_id=row["message_id"]
+        )
+
+    def save_step(
+        self,
+        *,
+        update_id: int,
+        chat_id: int,
+        user_id: int,
+        state: DialogState,
+        message_id: int | None,
+        result: ResultRow | None = None,
+    ) -> None:
+        """Everything one update changed, in one transaction."""
+        now = _now()
+        with self.db.atomic():
+            self.db["conversations"].upsert(
+                {
+                    "chat_id": chat_id,
+                    "user_id": user_id,
+                    "state": state.model_dump_json(),
+                    "lang": state.lang,
+                    "message_id": message_id,
+                    "updated_at": now,
+                },
+                pk=("chat_id", "user_id"),
+            )
+            self._touch_user(user_id, state.lang, now)
+            if result is not None:
+                self.db["results"].insert(result.model_dump())
+            self.db["processed_updates"].insert(
+                {
+                    "update_id": update_id,
+                    "chat_id": chat_id,
+                    "user_id": user_id,
+                    "received_at": time.time(),
+                    "replied": 0,
+                },
+                replace=True,
+            )
+
+    def set_message_id(self, chat_id: int, user_id: int, message_id: int) -> None:
+        self.db["conversations"].update((chat_id, user_id), {"message_id": message_id})
+
+    # --- users -----------------------------------------------------------------------------
+
+    def _touch_user(self, user_id: int, lang: str, now: str) -> None:
+        table = self.db["users"]
+        if list(table.rows_where("user_id = ?", [user_id])):
+            table.update(user_id, {"last_seen": now, "active": 1, "lang": lang})
+        else:
+            table.insert(
+                {"user_id": user_id, "lang": lang, "active": 1, "first_seen": now, "last_seen": now}
+            )
+
+    def mark_inactive(self, user_id: int) -> None:
+        """The user blocked the bot: stop writing to them, keep their data."""
+        if list(self.db["users"].rows_where("user_id = ?", [user_id])):
+            self.db["users"].update(user_id, {"active": 0})
+
+    def is_active(self, user_id: int) -> bool:
+        rows = list(self.db["users"].rows_where("user_id = ?", [user_id]))
+        return bool(rows[0]["active"]) if rows else True
+
+    def forget(self, user_id: int) -> None:
+        """Delete everything stored about a user (their /forget request)."""
+        with self.db.atomic():
+            for table in ("conversations", "results", "users"):
+                self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+
+    def results_for(self, user_id: int) -> list[dict]:
+        return list(self.db["results"].rows_where("user_id = ?", [user_id], order_by="id"))

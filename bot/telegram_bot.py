@@ -1,0 +1,470 @@
+"""Telegram front end: python-telegram-bot handlers around the pure dialog engine.
+
+For every update: drop it if it was already handled (``processed_updates``), load the
+chat member's state, step the engine, commit the new state (and any finished result) in
+one transaction, then deliver the replies — the question message is edited in place when
+a button was tapped. Buttons carry ``"<turn>:<option id>"`` so stale, doubled and forged
+taps are recognised before they reach the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.ordering import ChatOrderedProcessor, update_note
+from bot.storage import ResultRow, Store, StoredConversation
+from dialogs.conversation import command_event
+from dialogs.engine import Engine
+from dialogs.events import Choose, Event, Reply, Start, Typed
+from dialogs.state import DialogState
+from knowledge.schema import DEFAULT_LANG
+
+log = logging.getLogger("clientwise.telegram")
+
+CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31})$")
+FORGET_YES, FORGET_NO = "forget:yes", "forget:no"
+COMMANDS = ("start", "help", "back", "restart", "cancel", "forget")
+NETWORK_RETRIES = 3
+PRUNE_EVERY = 500
+# Steps stored but never answered (crash between commit and send) are re-shown at start-up
+# if they are this recent; older ones would only confuse.
+RECOVERY_WINDOW = 3600
+T = TypeVar("T")
+
+
+def callback_data(turn: int | None, option: str) -> str:
+    data = f"{turn or 0}:{option}"
+    # ids are short ASCII by schema; this guards the 64-byte limit if that ever changes.
+    assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA, data
+    return data
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Cut a long text into Telegram-sized pieces at line breaks where possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return pieces
+
+
+class TelegramFrontEnd:
+    def __init__(self, engine: Engine, store: Store, bot: Bot) -> None:
+        self.engine = engine
+        self.bot = bot
+        self.kb = engine.kb
+        self.store = store
+        self._handled = 0
+
+    # --- wiring ---------------------------------------------------------------------------
+
+    def register(self, app: Application) -> None:
+        app.add_handler(TypeHandler(Update, self._gate), group=-1)
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
+        app.add_handler(CommandHandler("forget", self._on_forget_command))
+        app.add_handler(CommandHandler([c for c in COMMANDS if c != "forget"], self._on_command))
+        app.add_handler(CallbackQueryHandler(self._on_forget_button, pattern=r"^forget:"))
+        app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self._on_text))
+        app.add_handler(MessageHandler(filters.ALL, self._on_other))
+        app.add_error_handler(self._on_error)
+
+    async def set_commands(self, app: Application) -> None:
+        for lang in self.kb.languages:
+            commands = [BotCommand(c, self.kb.text(f"cmd_{c}", lang)) for c in COMMANDS]
+            code = None if lang == DEFAULT_LANG else lang
+            await app.bot.set_my_commands(commands, language_code=code)
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def lang_for(self, language_code: str | None) -> str:
+        base = (language_code or "").split("-")[0].lower()
+        return base if base in self.kb.languages else DEFAULT_LANG
+
+    def _note(self, **fields: object) -> None:
+        note = update_note.get()
+        if note is not None:
+            note.update(fields)
+
+    async def _retry(self, call: Callable[[], Awaitable[T]]) -> T:
+        """Retry timeouts and network errors with backoff (429 is the rate limiter's)."""
+        for attempt in range(NETWORK_RETRIES):
+            try:
+                return await call()
+            except (BadRequest, RetryAfter):
+                raise
+            except (TimedOut, NetworkError):
+                if attempt == NETWORK_RETRIES - 1:
+                    raise
+                await asyncio.sleep(0.3 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _keyboard(self, reply: Reply, lang: str) -> InlineKeyboardMarkup | None:
+        if not reply.options:
+            return None
+        mark = self.kb.text("selected_mark", lang)
+        rows = [
+            [
+                InlineKeyboardButton(
+                    f"{mark} {o.label}" if o.selected else o.label,
+                    callback_data=callback_data(reply.turn, o.id),
+                )
+            ]
+            for o in reply.options
+        ]
+        return InlineKeyboardMarkup(rows)
+
+    async def _send(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+        pieces = split_text(text)
+        message: Message | None = None
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            message = await self._retry(
+                lambda p=piece, m=(markup if last else None): self.bot.send_message(
+                    chat_id, p, reply_markup=m
+                )
+            )
+        assert message is not None
+        return message
+
+    async def _edit(
+        self, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Edit in place; False when the text is too long to fit one message."""
+        if len(text) > MessageLimit.MAX_TEXT_LENGTH:
+            return False
+        try:
+            await self._retry(
+                lambda: self.bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+                )
+            )
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return True
+            if "not found" in str(exc).lower() or "can't be edited" in str(exc).lower():
+                return False
+            raise
+        return True
+
+    async def _deliver(
+        self, chat_id: int, replies: list[Reply], lang: str, edit_message_id: int | None
+    ) -> int | None:
+        """Send replies; returns the id of the message now showing the current options."""
+        last_with_options = max((i for i, r in enumerate(replies) if r.options), default=None)
+        current: int | None = None
+        for i, reply in enumerate(replies):
+            markup = self._keyboard(reply, lang)
+            editable = i == last_with_options and edit_message_id is not None
+            if editable and await self._edit(chat_id, edit_message_id, reply.text, markup):
+                current = edit_message_id
+                continue
+            message = await self._send(chat_id, reply.text, markup)
+            if reply.options:
+                current = message.message_id
+        return current
+
+    # --- the pipeline -----------------------------------------------------------------------
+
+    def _load(self, update: Update) -> StoredConversation:
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        stored = self.store.load(chat.id, user.id)
+        if stored is None:
+            stored = StoredConversation(state=DialogState(lang=self.lang_for(user.language_code)))
+        return stored
+
+    async def _step(self, update: Update, event: Event, edit_message_id: int | None = None) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        stored = self._load(update)
+        turn = self.engine.step(stored.state, event)
+        state = turn.state
+        result = None
+        if state.phase == "done" and stored.state.phase != "done":
+            outcome = self.engine.outcome(state)
+            result = ResultRow.from_outcome(chat.id, user.id, state.lang, outcome)
+        # Written before anything is sent: a crash after this point loses no answer.
+        self.store.save_step(
+            update_id=update.update_id,
+            chat_id=chat.id,
+            user_id=user.id,
+            state=state,
+            message_id=stored.message_id,
+            result=result,
+        )
+        self._note(event=event.kind, phase=state.phase, step=state.step, turn=state.turn)
+        current = await self._deliver(chat.id, turn.replies, state.lang, edit_message_id)
+        if current is not None and current != stored.message_id:
+            self.store.set_message_id(chat.id, user.id, current)
+        self.store.mark_replied(update.update_id)
+
+    async def _resend_current(self, update: Update) -> None:
+        """Show the current question again (after a redelivered, half-handled update)."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        stored = self._load(update)
+        replies = self.engine.current(stored.state)
+        current = await self._deliver(chat.id, replies, stored.state.lang, None)
+        if current is not None:
+            self.store.set_message_id(chat.id, user.id, current)
+
+    def _done(self, update: Update, replied: bool = True) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        self.store.record_update(
+            update.update_id, chat.id if chat else None, user.id if user else None, replied
+        )
+
+    async def recover(self) -> int:
+        """After a crash: re-show the current question where a stored step went unanswered."""
+        recovered = 0
+        seen: set[tuple[int, int]] = set()
+        for update_id, chat_id, user_id in self.store.unreplied(RECOVERY_WINDOW):
+            if (chat_id, user_id) not in seen and self.store.is_active(user_id):
+                seen.add((chat_id, user_id))
+                stored = self.store.load(chat_id, user_id)
+                if stored is not None:
+                    replies = self.engine.current(stored.state)
+                    current = await self._deliver(chat_id, replies, stored.state.lang, None)
+                    if current is not None:
+                        self.store.set_message_id(chat_id, user_id, current)
+                    recovered += 1
+            self.store.mark_replied(update_id)
+        return recovered
+
+    # --- handlers -----------------------------------------------------------------------------
+
+    async def _gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Group -1: drop what must not reach the dialog (duplicates, channels, bots)."""
+        self._handled += 1
+        if self._handled % PRUNE_EVERY == 0:
+            self.store.prune_updates()
+        user = update.effective_user
+        if update.channel_post or update.edited_channel_post or user is None or user.is_bot:
+            self._note(event="ignored")
+            self._done(update)
+            raise ApplicationHandlerStop
+        status = self.store.update_status(update.update_id)
+        if status == "replied":
+            self._note(event="duplicate")
+            raise ApplicationHandlerStop
+        if status == "pending":
+            # Stored but maybe never answered (crash between commit and send).
+            self._note(event="redelivered")
+            if update.callback_query:
+                await update.callback_query.answer()
+            await self._resend_current(update)
+            self.store.mark_replied(update.update_id)
+            raise ApplicationHandlerStop
+
+    def _is_group(self, update: Update) -> bool:
+        chat = update.effective_chat
+        return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+    async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        assert message is not None and user is not None
+        event = command_event(message.text or "", user.first_name)
+        if isinstance(event, Start) and event.payload:
+            self._note(payload=event.payload[:32])
+        await self._step(update, event or Start(name=user.first_name))
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        assert message is not None
+        if self._is_group(update):
+            replied_to = message.reply_to_message
+            if not (
+                replied_to and replied_to.from_user and replied_to.from_user.id == context.bot.id
+            ):
+                self._note(event="group_chatter")
+                self._done(update)
+                return
+        await self._step(update, Typed(text=message.text or ""))
+
+    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None
+        chat, user = update.effective_chat, update.effective_user
+        match = CALLBACK_DATA.match(query.data or "")
+        stored = self.store.load(chat.id, user.id) if chat and user else None
+        if match is None or stored is None or chat is None or query.message is None:
+            self._note(event="forged_button")
+            await self._answer(query, self.kb.text("stale_button", self._lang(stored, update)))
+            self._done(update)
+            return
+        lang = stored.state.lang
+        turn, option = int(match[1]), match[2]
+        message_id = query.message.message_id
+        if stored.message_id is not None and message_id != stored.message_id:
+            if self._is_group(update):
+                self._note(event="other_users_button")
+                await self._answer(query, self.kb.text("not_your_question", lang))
+                self._done(update)
+                return
+            self._note(event="old_button")
+            await self._answer(query, self.kb.text("stale_button", lang))
+            await self._resend_current(update)
+            self._done(update)
+            return
+        if turn != stored.state.turn:
+            # The second of two fast taps, or a tap on a message whose edit never arrived
+            # (crash): make the message show the current question; unchanged is a no-op.
+            self._note(event="stale_button")
+            await self._answer(query, self.kb.text("stale_button", lang))
+            current = self.engine.current(stored.state)
+            await self._deliver(chat.id, current, lang, message_id)
+            self._done(update)
+            return
+        await self._answer(query, None)
+        await self._step(update, Choose(option=option, turn=turn), edit_message_id=message_id)
+
+    def _lang(self, stored: StoredConversation | None, update: Update) -> str:
+        if stored is not None:
+            return stored.state.lang
+        user = update.effective_user
+        return self.lang_for(user.language_code if user else None)
+
+    async def _answer(self, query: CallbackQuery, text: str | None) -> None:
+        try:
+            await self._retry(lambda: query.answer(text))
+        except BadRequest as exc:  # query too old: the user sees nothing either way
+            log.debug("callback answer refused: %s", exc)
+
+    async def _on_forget_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        lang = self._lang(self.store.load(chat.id, update.effective_user.id), update)  # type: ignore[union-attr]
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        self.kb.text("btn_forget_yes", lang), callback_data=FORGET_YES
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        self.kb.text("btn_forget_no", lang), callback_data=FORGET_NO
+                    )
+                ],
+            ]
+        )
+        self._note(event="forget_asked")
+        await self._send(chat.id, self.kb.text("forget_confirm", lang), markup)
+        self._done(update)
+
+    async def _on_forget_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat, user = update.effective_chat, update.effective_user
+        assert query is not None and chat is not None and user is not None
+        lang = self._lang(self.store.load(chat.id, user.id), update)
+        await self._answer(query, None)
+        if query.data == FORGET_YES:
+            self.store.forget(user.id)
+            text = self.kb.text("forgotten", lang)
+            self._note(event="forgotten")
+        else:
+            text = self.kb.text("forget_kept", lang)
+            self._note(event="forget_declined")
+        if query.message is None or not await self._edit(
+            chat.id, query.message.message_id, text, None
+        ):
+            await self._send(chat.id, text, None)
+        self._done(update)
+
+    async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._note(event="edited")
+        if not self._is_group(update) and update.effective_chat is not None:
+            lang = self._lang(None, update)
+            await self._send(update.effective_chat.id, self.kb.text("edited_ignored", lang), None)
+        self._done(update)
+
+    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice, locations, polls …: a hint in private, silence in groups."""
+        self._note(event="unsupported")
+        chat = update.effective_chat
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            lang = self._lang(None, update)
+            await self._send(chat.id, self.kb.text("unsupported_input", lang), None)
+        self._done(update)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        if isinstance(update, Update) and isinstance(error, Forbidden):
+            if update.effective_user is not None:
+                self.store.mark_inactive(update.effective_user.id)
+            log.warning("update=%s user blocked the bot; marked inactive", update_id)
+            return
+        if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+            return
+        log.error("update=%s failed", update_id, exc_info=error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            lang = self._lang(None, update)
+            try:
+                await context.bot.send_message(
+                    update.effective_chat.id, self.kb.text("apology", lang)
+                )
+            except Exception:  # the apology is best effort; the error is already logged
+                log.debug("apology for update=%s not delivered", update_id)
+
+
+def build_application(settings: Settings, engine: Engine, store: Store) -> Application:
+    assert settings.telegram_bot_token is not None
+
+    async def post_init(app: Application) -> None:
+        store.prune_updates()
+        front: TelegramFrontEnd = app.bot_data["front"]
+        await front.set_commands(app)
+        recovered = await front.recover()
+        if recovered:
+            log.info(
+                "re-sent the current question to %d conversation(s) after a restart", recovered
+            )
+
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .concurrent_updates(ChatOrderedProcessor())
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .build()
+    )
+    front = TelegramFrontEnd(engine, store, app.bot)
+    front.register(app)
+    app.bot_data["front"] = front
+    return app
