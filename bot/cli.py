@@ -1,6 +1,8 @@
 """The ``clientwise`` command: run the bot (terminal chat without a token), validate.
 
     clientwise              run: Telegram when TELEGRAM_BOT_TOKEN is set, else terminal chat
+    clientwise run --mode polling|webhook
+                            Telegram only (what the Procfile's worker/web processes use)
     clientwise chat         the terminal chat, whatever the environment says
     clientwise validate     check the knowledge files and the questionnaire, then exit
 
@@ -30,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat in the terminal")
     for p in (parser, run, chat):
         p.add_argument("--lang", default="en", help="language of the terminal chat")
+    for p in (parser, run):
+        p.add_argument(
+            "--mode",
+            choices=["auto", "polling", "webhook"],
+            default="auto",
+            help="auto: webhook if WEBHOOK_URL is set, polling if only a token is, else terminal",
+        )
     sub.add_parser("validate", help="check the knowledge files and exit")
     return parser
 
@@ -60,8 +69,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from bot.terminal import run_terminal
 
-    if args.command == "chat" or settings.telegram_bot_token is None:
+    mode = getattr(args, "mode", "auto")
+    if args.command == "chat" or (mode == "auto" and settings.telegram_bot_token is None):
         return run_terminal(engine, args.lang)
+    if settings.telegram_bot_token is None:
+        print(
+            f"clientwise: invalid setting TELEGRAM_BOT_TOKEN: required in {mode} mode",
+            file=sys.stderr,
+        )
+        return 2
+    if mode == "webhook" and not settings.webhook_url:
+        print("clientwise: invalid setting WEBHOOK_URL: required in webhook mode", file=sys.stderr)
+        return 2
     from bot.run import run_telegram
 
-    return run_telegram(settings, engine)
+    use_webhook = mode == "webhook" or (mode == "auto" and bool(settings.webhook_url))
+    return run_telegram(settings, engine, webhook=use_webhook)

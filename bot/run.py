@@ -20,7 +20,7 @@ from dialogs.engine import Engine
 log = logging.getLogger("clientwise")
 
 
-def run_telegram(settings: Settings, engine: Engine) -> int:
+def run_telegram(settings: Settings, engine: Engine, *, webhook: bool) -> int:
     assert settings.telegram_bot_token is not None
     secrets = [settings.telegram_bot_token.get_secret_value()]
     if settings.webhook_secret:
@@ -29,7 +29,8 @@ def run_telegram(settings: Settings, engine: Engine) -> int:
     store = Store(settings.database)
     app = build_application(settings, engine, store)
     try:
-        if settings.webhook_url:
+        if webhook:
+            assert settings.webhook_url is not None
             path = urlparse(settings.webhook_url).path.lstrip("/")
             log.info("webhook mode on port %s, path /%s", settings.port, path)
             app.run_webhook(

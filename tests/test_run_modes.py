@@ -1,0 +1,140 @@
+"""The bot as a real process: webhook mode (secret header checked) and SIGTERM shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "hook-secret-123"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(base_url: str, db: Path, **extra: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))}
+    return {
+        **clean,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": base_url,
+        "CLIENTWISE_DB": str(db),
+        **extra,
+    }
+
+
+async def _wait_for(condition, what: str, timeout: float = 20) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+async def _stop(process: asyncio.subprocess.Process) -> int:
+    process.send_signal(signal.SIGTERM)
+    return await asyncio.wait_for(process.wait(), timeout=20)
+
+
+async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    base_url = await fake.start()
+    port = _free_port()
+    hook = f"http://127.0.0.1:{port}/telegram/hook"
+    env = _env(
+        base_url, tmp_path / "bot.db", WEBHOOK_URL=hook, WEBHOOK_SECRET=SECRET, PORT=str(port)
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--mode",
+        "webhook",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await _wait_for(lambda: fake.method_calls("setWebhook"), "setWebhook")
+        registered = fake.method_calls("setWebhook")[0]
+        assert registered["url"] == hook and registered["secret_token"] == SECRET
+        user = FakeTelegram.user(31, "Ayşe")
+        update = {
+            "update_id": 1,
+            **fake.message_update(
+                user, text="/start", entities=[{"type": "bot_command", "offset": 0, "length": 6}]
+            ),
+        }
+        async with aiohttp.ClientSession() as http:
+            for _ in range(50):  # the listener may need a moment after setWebhook
+                try:
+                    async with http.post(
+                        hook, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+                    ) as refused:
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            assert refused.status == 403
+            async with http.post(
+                hook,
+                data=json.dumps(update),
+                headers={
+                    "X-Telegram-Bot-Api-Secret-Token": SECRET,
+                    "Content-Type": "application/json",
+                },
+            ) as accepted:
+                assert accepted.status == 200
+        await _wait_for(lambda: fake.chat_messages(31), "the welcome message")
+        assert "Hi Ayşe!" in fake.chat_messages(31)[0].text
+        assert await _stop(process) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+    stderr = (await process.stderr.read()).decode() if process.stderr else ""
+    assert TOKEN not in stderr and SECRET not in stderr
+
+
+async def test_polling_mode_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    fake = FakeTelegram()
+    base_url = await fake.start()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--mode",
+        "polling",
+        cwd=ROOT,
+        env=_env(base_url, tmp_path / "bot.db"),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        user = FakeTelegram.user(32, "Ion")
+        await _wait_for(lambda: fake.method_calls("getUpdates"), "polling to start")
+        fake.send_text(user, "/start")
+        await _wait_for(lambda: fake.chat_messages(32), "the welcome message")
+        assert await _stop(process) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+    stderr = (await process.stderr.read()).decode() if process.stderr else ""
+    assert "Traceback" not in stderr and TOKEN not in stderr
