@@ -36,7 +36,7 @@ def _env(base_url: str, db: Path, **extra: str) -> dict[str, str]:
     }
 
 
-async def _wait_for(condition, what: str, timeout: float = 20) -> None:  # noqa: ANN001
+async def _wait_for(condition, what: str, timeout: float = 20) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
