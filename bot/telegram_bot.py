@@ -52,7 +52,7 @@ log = logging.getLogger("clientwise.telegram")
 
 CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31})$")
 FORGET_YES, FORGET_NO = "forget:yes", "forget:no"
-COMMANDS = ("start", "help", "back", "restart", "cancel", "forget")
+COMMANDS = ("start", "help", "back", "restart", "triage", "cancel", "forget")
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
 # Steps stored but never answered (crash between commit and send) are re-shown at start-up

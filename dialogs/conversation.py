@@ -20,6 +20,7 @@ from dialogs.events import (
     ReplyOption,
     Restart,
     Start,
+    Triage,
     Typed,
 )
 from dialogs.state import DialogState
@@ -51,6 +52,8 @@ def command_event(text: str, name: str | None = None) -> Event | None:
     command = head.split("@", 1)[0].casefold()  # "/start@MyBot" in groups
     if command == "start":
         return Start(name=name, payload=arg.strip() or None)
+    if command == "triage":
+        return Triage(text=arg.strip())
     # Unknown commands get the help text rather than being taken as an answer.
     return COMMANDS.get(command, Help)()
 

@@ -11,14 +11,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs import render
-from dialogs.events import Back, Cancel, Choose, Event, Help, Reply, Restart, Start, Typed
+from dialogs.events import (
+    Back,
+    Cancel,
+    Choose,
+    Event,
+    Help,
+    Reply,
+    Restart,
+    Start,
+    Triage,
+    Typed,
+)
 from dialogs.flow import END, Flow, load_flow
 from dialogs.state import Answer, DialogState
 from knowledge.classifier import classify
+from knowledge.interpret import (
+    TriageResult,
+    find_signals,
+    interpret_answer,
+    looks_like_question,
+    match_business,
+    match_faq,
+    signal_answers,
+    triage,
+)
 from knowledge.loader import default_knowledge
-from knowledge.matching import match_option, normalise
+from knowledge.matching import normalise
 from knowledge.model import NOT_SURE, Knowledge, pick
 from knowledge.recommend import recommend
+from knowledge.schema import ModelId
 
 # A business description longer than this is cut: enough for any real answer, and it
 # keeps pasted essays out of the stored state.
@@ -61,6 +83,8 @@ class Engine:
                 return self._choose(state, event)
             case Typed():
                 return self._typed(state, event.text)
+            case Triage():
+                return self._triage(state, event.text)
         raise TypeError(f"unknown event {event!r}")
 
     def outcome(self, state: DialogState) -> render.Outcome:
@@ -68,10 +92,23 @@ class Engine:
         on_path = set(self.flow.path(state.choice_answers()))
         answers = {q: o for q, o in state.choice_answers().items() if q in on_path}
         expected = [q for q in on_path if self.kb.weight(q) > 0]
-        verdict = classify(self.kb, answers, expected)
-        plan = recommend(self.kb, answers, verdict)
         business = next((a.text for q, a in state.answers.items() if q in on_path and a.text), None)
+        prior = self._prior(state) if business else None
+        verdict = classify(self.kb, answers, expected, prior=prior)
+        plan = recommend(self.kb, answers, verdict)
         return render.Outcome(answers=answers, business=business, verdict=verdict, plan=plan)
+
+    def _prior(self, state: DialogState) -> tuple[str, ModelId] | None:
+        for b in self.kb.businesses:
+            if b.id == state.business_id:
+                return b.id, b.model
+        return None
+
+    def classifying(self) -> list[str]:
+        return [q for q in self.kb.questions if self.kb.weight(q) > 0]
+
+    def triage(self, text: str, lang: str) -> TriageResult:
+        return triage(self.kb, text, lang, self.classifying())
 
     # --- phases -----------------------------------------------------------------------
 
@@ -108,6 +145,9 @@ class Engine:
             return [render.question(self.kb, self.flow, state)]
         if state.phase == "done":
             return [render.result(self.kb, state, self.outcome(state))]
+        if state.phase == "triage":
+            text = state.answers["business"].text if "business" in state.answers else ""
+            return [render.triage_card(self.kb, state, self.triage(text or "", state.lang))]
         return [render.welcome(self.kb, self.flow, state, None)]
 
     def _back(self, state: DialogState) -> Turn:
@@ -133,6 +173,12 @@ class Engine:
         if event.turn is not None and event.turn != state.turn:
             return self._stale(state)
         option = event.option
+        if state.phase == "triage":
+            if option == render.CONTINUE:
+                return self._continue_after_triage(state)
+            if option == render.FRESH:
+                return self._begin(DialogState(lang=state.lang, turn=state.turn))
+            return self._stale(state)
         if state.phase in ("new", "welcome"):
             if option == render.BEGIN:
                 return self._begin(state)
@@ -163,35 +209,36 @@ class Engine:
 
     def _typed(self, state: DialogState, text: str) -> Turn:
         text = text.strip()
-        if state.phase in ("new", "welcome"):
+        if state.phase in ("new", "welcome", "triage"):
             return self._typed_at_welcome(state, text)
         if state.phase == "done":
+            faq = self._faq_turn(state, text)
+            if faq is not None:
+                return faq
             return Turn(
                 state, [render.notice(self.kb, state, "already_done"), *self._current(state)]
             )
         assert state.step is not None
         question = self.kb.questions[state.step]
         if question.kind == "text":
-            if not text:
-                return Turn(
-                    state, [render.notice(self.kb, state, "empty_text"), *self._current(state)]
-                )
-            if normalise(text) in {normalise(pick(self.kb.questions_file.skip, state.lang))}:
-                return self._advance(state, Answer(option=NOT_SURE))
-            if len(text) > MAX_DESCRIPTION:
-                text = text[: MAX_DESCRIPTION - 1].rstrip() + "…"
-            return self._advance(state, Answer(text=text))
+            return self._typed_description(state, text)
 
         if state.pending_choices:
             # Answering "did you mean A or B?": "1"/"2" or either label.
             picked = self._pick_pending(state, text)
             if picked:
                 return self._advance(state, Answer(option=picked))
-        found = match_option(self.kb, state.step, text, state.lang)
-        if found.option is not None:
-            return self._advance(state, Answer(option=found.option))
-        if found.ambiguous:
-            state.pending_choices = list(found.alternatives[:2])
+        meaning = interpret_answer(self.kb, state.step, text, state.lang)
+        if meaning.kind == "option" and meaning.option is not None:
+            return self._advance(state, Answer(option=meaning.option))
+        if meaning.kind == "faq" and meaning.faq is not None:
+            return Turn(state, [render.faq(self.kb, state, meaning.faq), *self._current(state)])
+        if meaning.kind == "unanswerable":
+            return Turn(
+                state, [render.notice(self.kb, state, "cant_answer"), *self._current(state)]
+            )
+        if meaning.kind == "ambiguous":
+            state.pending_choices = meaning.alternatives[:2]
             state.turn += 1
             return Turn(state, [render.did_you_mean(self.kb, state, state.pending_choices)])
         return Turn(
@@ -204,6 +251,60 @@ class Engine:
             ],
         )
 
+    def _faq_turn(self, state: DialogState, text: str) -> Turn | None:
+        """Answer a typed question from the FAQ, then show what was on screen again."""
+        if not looks_like_question(self.kb, text, state.lang):
+            return None
+        faq = match_faq(self.kb, text, state.lang)
+        first = (
+            render.faq(self.kb, state, faq.id)
+            if faq.id is not None
+            else render.notice(self.kb, state, "cant_answer")
+        )
+        return Turn(state, [first, *self._current(state)])
+
+    def _typed_description(self, state: DialogState, text: str) -> Turn:
+        if not text:
+            return Turn(state, [render.notice(self.kb, state, "empty_text"), *self._current(state)])
+        if normalise(text) in {normalise(pick(self.kb.questions_file.skip, state.lang))}:
+            return self._advance(state, Answer(option=NOT_SURE))
+        if looks_like_question(self.kb, text, state.lang):
+            faq = match_faq(self.kb, text, state.lang)
+            if faq.id is not None:  # a question, not a description
+                return Turn(state, [render.faq(self.kb, state, faq.id), *self._current(state)])
+        if len(text) > MAX_DESCRIPTION:
+            text = text[: MAX_DESCRIPTION - 1].rstrip() + "…"
+        business = match_business(self.kb, text, state.lang)
+        state.business_id = business.id if business else None
+        answered = {q for q, a in state.answers.items() if a.option is not None}
+        guesses = signal_answers(find_signals(self.kb, text, state.lang))
+        state.prefilled = {q: o for q, o in guesses.items() if q not in answered}
+        turn = self._advance(state, Answer(text=text))
+        if business is None:
+            return turn
+        note = render.prior_notice(self.kb, state, business.id, business.model)
+        return Turn(turn.state, [note, *turn.replies])
+
+    def _triage(self, state: DialogState, text: str) -> Turn:
+        text = text.strip()[:MAX_DESCRIPTION]
+        if not text:
+            return Turn(state, [render.notice(self.kb, state, "triage_empty")])
+        result = self.triage(text, state.lang)
+        fresh = DialogState(
+            lang=state.lang,
+            phase="triage",
+            turn=state.turn + 1,
+            answers={"business": Answer(text=text)},
+            business_id=result.business.id if result.business else None,
+            prefilled=result.answers,
+        )
+        return Turn(fresh, [render.triage_card(self.kb, fresh, result)])
+
+    def _continue_after_triage(self, state: DialogState) -> Turn:
+        """Into the questionnaire after /triage: the description counts as question 1."""
+        state.phase, state.step, state.history = "asking", self.flow.start, []
+        return self._advance(state, state.answers.get("business") or Answer(option=NOT_SURE))
+
     def _pick_pending(self, state: DialogState, text: str) -> str | None:
         norm = normalise(text)
         for n, option in enumerate(state.pending_choices, start=1):
@@ -213,6 +314,9 @@ class Engine:
         return None
 
     def _typed_at_welcome(self, state: DialogState, text: str) -> Turn:
+        faq = self._faq_turn(state, text)
+        if faq is not None:
+            return faq
         norm = normalise(text)
         begin_words = {normalise(self.kb.text("btn_begin", state.lang))} | {
             normalise(w) for w in self.kb.text("begin_words", state.lang).split(",")
@@ -224,6 +328,8 @@ class Engine:
             return Turn(state, [render.explain(self.kb, state)])
         if state.phase == "new":
             return self._start(state, None)
+        if state.phase == "triage":
+            return Turn(state, self._current(state))
         return Turn(state, [render.notice(self.kb, state, "tap_start"), *self._current(state)])
 
     def _advance(self, state: DialogState, answer: Answer) -> Turn:

@@ -45,8 +45,16 @@ class Cancel(BaseModel):
     kind: Literal["cancel"] = "cancel"
 
 
+class Triage(BaseModel):
+    """A one-line description for a quick provisional verdict (/triage)."""
+
+    kind: Literal["triage"] = "triage"
+    text: str
+
+
 Event = Annotated[
-    Start | Choose | Typed | Back | Restart | Help | Cancel, Field(discriminator="kind")
+    Start | Choose | Typed | Back | Restart | Help | Cancel | Triage,
+    Field(discriminator="kind"),
 ]
 
 ReplyKind = Literal["question", "info", "notice", "result"]

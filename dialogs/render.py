@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from dialogs.events import Reply, ReplyOption
 from dialogs.flow import Flow
 from dialogs.state import DialogState
-from knowledge.classifier import Verdict
+from knowledge.classifier import PRIOR, Reason, Verdict
+from knowledge.interpret import TriageResult
 from knowledge.model import NOT_SURE, Knowledge, pick
 from knowledge.recommend import Plan
+from knowledge.schema import ModelId
 
 # Action ids shared by all transports (buttons that are not questionnaire answers).
 BEGIN, EXPLAIN, BACK, KEEP = "begin", "explain", "back", "keep"
 RESTART, WHY, SUMMARY = "restart", "why", "summary"
-ACTIONS = frozenset({BEGIN, EXPLAIN, BACK, KEEP, RESTART, WHY, SUMMARY})
+CONTINUE, FRESH = "continue", "fresh"
+ACTIONS = frozenset({BEGIN, EXPLAIN, BACK, KEEP, RESTART, WHY, SUMMARY, CONTINUE, FRESH})
 
 BAR_FULL, BAR_EMPTY = "▰", "▱"
 AXIS_CELLS = 10
@@ -105,6 +108,11 @@ def question(kb: Knowledge, flow: Flow, state: DialogState) -> Reply:
             parts.append(
                 kb.text("previous_answer", lang, answer=kb.option_label(q.id, chosen, lang))
             )
+        elif q.id in state.prefilled:
+            chosen = state.prefilled[q.id]
+            parts.append(
+                kb.text("prefilled_answer", lang, answer=kb.option_label(q.id, chosen, lang))
+            )
         options = [
             ReplyOption(id=o.id, label=pick(o.label, lang), selected=o.id == chosen)
             for o in q.options
@@ -159,6 +167,114 @@ def _answer_quote(kb: Knowledge, qid: str, oid: str, lang: str) -> str:
     return kb.option_label(qid, oid, lang)
 
 
+def _business_name(kb: Knowledge, business_id: str, lang: str) -> str:
+    business = next(b for b in kb.businesses if b.id == business_id)
+    return pick(business.name, lang)
+
+
+def reason_line(kb: Knowledge, reason: Reason, lang: str) -> str:
+    if reason.question == PRIOR:
+        business = next(b for b in kb.businesses if b.id == reason.option)
+        return kb.text(
+            "reason_prior",
+            lang,
+            business=pick(business.name, lang),
+            model=pick(kb.models[business.model].name, lang),
+        )
+    option = kb.option(reason.question, reason.option)
+    assert option is not None
+    return kb.text(
+        "reason_line",
+        lang,
+        why=pick(option.why, lang),
+        answer=_answer_quote(kb, reason.question, reason.option, lang),
+    )
+
+
+def _reason_short(kb: Knowledge, reason: Reason, lang: str) -> str:
+    if reason.question == PRIOR:
+        return _business_name(kb, reason.option, lang)
+    dimension = kb.dimensions[kb.questions[reason.question].dimension or ""]
+    return (
+        f"{pick(dimension.name, lang)}: {_answer_quote(kb, reason.question, reason.option, lang)}"
+    )
+
+
+def prior_notice(kb: Knowledge, state: DialogState, business_id: str, model: ModelId) -> Reply:
+    return Reply(
+        kind="notice",
+        text=kb.text(
+            "prior_notice",
+            state.lang,
+            business=_business_name(kb, business_id, state.lang),
+            model=pick(kb.models[model].name, state.lang),
+        ),
+    )
+
+
+def faq(kb: Knowledge, state: DialogState, faq_id: str) -> Reply:
+    entry = next(f for f in kb.faq if f.id == faq_id)
+    return Reply(kind="info", text=pick(entry.answer, state.lang))
+
+
+def triage_card(kb: Knowledge, state: DialogState, result: TriageResult) -> Reply:
+    lang = state.lang
+    v = result.verdict
+    lines = [
+        kb.text(
+            "triage_header",
+            lang,
+            headline=pick(kb.models[v.model].headline, lang),
+            score=v.score,
+            confidence=kb.text(f"confidence_{v.confidence_label}", lang),
+        ),
+        _axis(kb, lang, v.score),
+    ]
+    if result.business is not None:
+        lines.append(
+            kb.text(
+                "triage_business",
+                lang,
+                business=_business_name(kb, result.business.id, lang),
+                model=pick(kb.models[result.business.model].name, lang),
+            )
+        )
+    else:
+        lines.append(kb.text("triage_no_business", lang))
+    lines.append("")
+    if result.signals:
+        lines.append(kb.text("triage_signals_header", lang))
+        signals = {s.id: s for s in kb.signals_file.signals}
+        for found in result.signals:
+            lines.append(
+                kb.text(
+                    "triage_signal_line",
+                    lang,
+                    label=pick(signals[found.id].label, lang),
+                    phrase=found.phrase,
+                    answer=kb.option_label(found.question, found.option, lang),
+                )
+            )
+    else:
+        lines.append(kb.text("triage_no_signals", lang))
+    if result.ask_next:
+        lines.append("")
+        lines.append(kb.text("triage_ask_header", lang))
+        lines.extend(
+            kb.text("triage_ask_line", lang, question=pick(kb.questions[q].text, lang))
+            for q in result.ask_next
+        )
+    return Reply(
+        kind="question",
+        text="\n".join(lines),
+        options=[
+            _opt(kb, "btn_continue", lang, CONTINUE),
+            _opt(kb, "btn_fresh", lang, FRESH),
+        ],
+        turn=state.turn,
+    )
+
+
 def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
     lang = state.lang
     v = outcome.verdict
@@ -181,17 +297,7 @@ def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
     if v.reasons:
         lines.append("")
         lines.append(kb.text("why_header", lang))
-        for r in v.reasons:
-            option = kb.option(r.question, r.option)
-            assert option is not None
-            lines.append(
-                kb.text(
-                    "reason_line",
-                    lang,
-                    why=pick(option.why, lang),
-                    answer=_answer_quote(kb, r.question, r.option, lang),
-                )
-            )
+        lines.extend(reason_line(kb, r, lang) for r in v.reasons)
     for advice_id in outcome.plan.advice:
         advice = next(a for a in kb.advice if a.id == advice_id)
         lines.append("")
@@ -256,11 +362,7 @@ def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
 def summary(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
     lang = state.lang
     v = outcome.verdict
-    signals = "; ".join(
-        f"{pick(kb.dimensions[kb.questions[r.question].dimension or ''].name, lang)}: "
-        f"{_answer_quote(kb, r.question, r.option, lang)}"
-        for r in v.reasons
-    )
+    signals = "; ".join(_reason_short(kb, r, lang) for r in v.reasons)
     tactics = "; ".join(pick(kb.tactics_by_id[p.id].title, lang) for p in outcome.plan.tactics)
     text = kb.text(
         "summary",

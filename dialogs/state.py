@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 STATE_VERSION = 1
 
-Phase = Literal["new", "welcome", "asking", "done"]
+Phase = Literal["new", "welcome", "triage", "asking", "done"]
 
 
 class Answer(BaseModel):
@@ -36,6 +36,11 @@ class DialogState(BaseModel):
     turn: int = 0
     # Options offered by a "did you mean A or B?" prompt, if one is open.
     pending_choices: list[str] = Field(default_factory=list)
+    # Business type matched from the description (knowledge/businesses.yaml id).
+    business_id: str | None = None
+    # Answers guessed from typed text (description, /triage): shown pre-selected, counted
+    # only once the owner confirms them.
+    prefilled: dict[str, str] = Field(default_factory=dict)
 
     def choice_answers(self) -> dict[str, str]:
         return {qid: a.option for qid, a in self.answers.items() if a.option is not None}

@@ -36,6 +36,8 @@ HybridRule = Literal["both_sides", "mixed", "too_close", "no_answers"]
 Side = Literal["client", "customer", "both"]
 
 _CONFIDENCE_FLOOR = 0.35
+# Reason.question for the business-type prior (its option is the business type id).
+PRIOR = "business"
 
 
 class Reason(BaseModel):
@@ -63,11 +65,14 @@ def classify(
     kb: Knowledge,
     answers: Mapping[str, str],
     expected: Collection[str] | None = None,
+    prior: tuple[str, ModelId] | None = None,
 ) -> Verdict:
     """Classify from ``answers`` (question id → option id).
 
     ``expected`` lists the questions that should have been answered (defaults to the
     answered ones); expected but missing questions lower the coverage like "Not sure".
+    ``prior`` is (business type id, its usual model): "businesses like yours usually …",
+    one more signal of weight ``prior_weight``, shown as a reason like any answer.
     """
     cfg = kb.settings
     answered_w = unsure_w = pull = pos = neg = mixed_w = 0.0
@@ -97,6 +102,19 @@ def classify(
         side: Side = "both" if option.mixed else "client" if option.lean > 0 else "customer"
         if option.lean != 0 or option.mixed:
             items.append(Reason(question=qid, option=oid, side=side, contribution=contribution))
+    if prior is not None and cfg.prior_weight > 0:
+        business_id, usual = prior
+        weight = cfg.prior_weight
+        lean = {"client": 1.0, "customer": -1.0, "hybrid": 0.0}[usual]
+        answered_w += weight
+        pull += weight * lean
+        pos += max(weight * lean, 0.0)
+        neg += max(-weight * lean, 0.0)
+        if usual == "hybrid":
+            mixed_w += weight
+        side: Side = "both" if usual == "hybrid" else usual
+        items.append(Reason(question=PRIOR, option=business_id, side=side,
+                            contribution=weight * lean))  # fmt: skip
     missing_w = sum(kb.weight(q) for q in (expected or ()) if q not in answers)
     total_w = answered_w + unsure_w + missing_w
     coverage = answered_w / total_w if total_w else 0.0

@@ -26,6 +26,7 @@ from knowledge.schema import (
     MessagesFile,
     ModelsFile,
     QuestionsFile,
+    SignalsFile,
     TacticsFile,
 )
 
@@ -43,7 +44,11 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(problems))
 
 
-class _StringBoolLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StringBoolLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """YAML 1.1 reads yes/no/on/off as booleans; in this content they are words."""
 
 
@@ -93,10 +98,13 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
     faq = _load_file(folder / "faq.yaml", FaqFile, problems)
     classifier = _load_file(folder / "classifier.yaml", ClassifierFile, problems)
     messages = _load_file(folder / "messages.yaml", MessagesFile, problems)
+    signals = _load_file(folder / "signals.yaml", SignalsFile, problems)
     if problems:
         raise KnowledgeError(problems)
     assert models and questions and businesses and tactics and faq and classifier and messages
+    assert signals
     _cross_check(models, questions, businesses, tactics, faq, classifier, messages, problems)
+    _check_signals(signals, questions, problems)
     if problems:
         raise KnowledgeError(problems)
     return Knowledge(
@@ -110,6 +118,7 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         faq=list(faq.faq),
         settings=classifier.classifier,
         messages=dict(messages.messages),
+        signals_file=signals,
     )
 
 
@@ -221,6 +230,23 @@ def _cross_check(
                 )
 
     _check_languages(models, questions, businesses, tactics, faq, messages, problems)
+
+
+def _check_signals(signals: SignalsFile, questions: QuestionsFile, problems: list[str]) -> None:
+    options = {q.id: {o.id for o in q.options} for q in questions.questions}
+    for dup in _duplicates(s.id for s in signals.signals):
+        problems.append(f"signals.yaml: signals: duplicate id '{dup}'")
+    for si, signal in enumerate(signals.signals):
+        where = f"signals.yaml: signals.{si}"
+        if signal.question not in options:
+            problems.append(f"{where}.question: unknown question '{signal.question}'")
+            continue
+        for field in ("option", "negated"):
+            value = getattr(signal, field)
+            if value is not None and value not in options[signal.question]:
+                problems.append(
+                    f"{where}.{field}: unknown option '{value}' of question '{signal.question}'"
+                )
 
 
 def _check_languages(

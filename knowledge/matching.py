@@ -13,26 +13,24 @@ ambiguous instead of guessed, so the dialog can ask "did you mean A or B?".
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import NOT_SURE, Knowledge, pick, pick_list
+from knowledge.phrases import PhraseIndex, normalise
+
+__all__ = ["OptionMatch", "match_option", "normalise"]
 
 FUZZY_CUTOFF = 82.0
 TIE_MARGIN = 4.0
-_NON_WORD = re.compile(r"[^\w\s?]+")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise(text: str) -> str:
-    """Casefold, drop accents and punctuation, squeeze spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
-    return _SPACES.sub(" ", bare).strip()
+# A single typed word this many edits from a known one still counts ("tailerd").
+MAX_EDITS = 2
+MIN_EDIT_LEN = 6
+_NUMBER = re.compile(r"\d+")
+PREFIX_SCORE = 86.0
 
 
 @dataclass(frozen=True)
@@ -50,20 +48,42 @@ class OptionMatch:
 class _Index:
     option_ids: tuple[str, ...]
     phrases: dict[str, str]  # normalised phrase -> option id
+    symbols: dict[str, str]  # emoji-only synonyms ("👍") -> option id
+    inside: PhraseIndex  # the same phrases, for finding them inside a sentence
+    numbers: tuple[tuple[int, int, str], ...]  # (low, high, option id)
+    longest_prefix: int
+    mixed: str | None  # the "some of each" option, if the question has one
+
+
+_EMOJI_NOISE = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
+
+
+def _symbol_key(text: str) -> str:
+    """Emoji without variation selectors and skin tones, so 👍🏽 counts as 👍."""
+    return _EMOJI_NOISE.sub("", text).replace(" ", "")
 
 
 @cache
 def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     question = kb.questions[question_id]
     phrases: dict[str, str] = {}
+    symbols: dict[str, str] = {}
     ids: list[str] = []
+
+    def add(phrase: str, option_id: str) -> None:
+        norm = normalise(phrase)
+        if norm:
+            phrases.setdefault(norm, option_id)
+        else:
+            symbols.setdefault(_symbol_key(phrase), option_id)
+
     for option in question.options:
         ids.append(option.id)
         for phrase in [pick(option.label, lang), *pick_list(option.synonyms, lang)]:
-            phrases.setdefault(normalise(phrase), option.id)
+            add(phrase, option.id)
         if lang != "en":  # English words are understood everywhere
             for phrase in [option.label["en"], *option.synonyms.get("en", [])]:
-                phrases.setdefault(normalise(phrase), option.id)
+                add(phrase, option.id)
     ids.append(NOT_SURE)
     not_sure_texts = [
         pick(kb.questions_file.not_sure, lang),
@@ -71,36 +91,28 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         *pick_list(kb.questions_file.not_sure_synonyms, lang),
     ]
     for phrase in not_sure_texts:
-        phrases.setdefault(normalise(phrase), NOT_SURE)
-    return _Index(option_ids=tuple(ids), phrases=phrases)
+        add(phrase, NOT_SURE)
+    grouped: dict[str, list[str]] = {}
+    for phrase, option_id in phrases.items():
+        grouped.setdefault(option_id, []).append(phrase)
+    negations = pick_list(kb.signals_file.negations, lang) + (
+        kb.signals_file.negations.get("en", []) if lang != "en" else []
+    )
+    numbers = tuple(
+        (o.numbers[0], o.numbers[1], o.id) for o in question.options if o.numbers is not None
+    )
+    return _Index(
+        option_ids=tuple(ids),
+        phrases=phrases,
+        symbols=symbols,
+        inside=PhraseIndex(grouped, negations, token_cutoff=kb.settings.token_cutoff),
+        numbers=numbers,
+        longest_prefix=max((len(p.split()) for p in phrases), default=1),
+        mixed=next((o.id for o in question.options if o.mixed), None),
+    )
 
 
-def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
-    index = _index(kb, question_id, lang)
-    norm = normalise(text)
-    if not norm:
-        return OptionMatch(None, 0.0)
-    if norm.isdigit():
-        n = int(norm)
-        if 1 <= n <= len(index.option_ids):
-            return OptionMatch(index.option_ids[n - 1], 100.0)
-        return OptionMatch(None, 0.0)
-    if norm in index.phrases:
-        return OptionMatch(index.phrases[norm], 100.0)
-
-    best: dict[str, float] = {}
-    for phrase, score, _ in process.extract(
-        norm, index.phrases.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
-    ):
-        oid = index.phrases[phrase]
-        best[oid] = max(best.get(oid, 0.0), score)
-    if not best and " " in norm:
-        # Longer sentence: look for a listed phrase inside it, word for word.
-        padded = f" {norm} "
-        for phrase, oid in index.phrases.items():
-            if len(phrase) >= 3 and f" {phrase} " in padded:
-                score = 80.0 + min(len(phrase), 19)
-                best[oid] = max(best.get(oid, 0.0), score)
+def _decide(best: dict[str, float]) -> OptionMatch:
     if not best:
         return OptionMatch(None, 0.0)
     ranked = sorted(best.items(), key=lambda kv: -kv[1])
@@ -108,3 +120,65 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     if len(ranked) > 1 and top_score - ranked[1][1] < TIE_MARGIN:
         return OptionMatch(None, top_score, (top_id, ranked[1][0]))
     return OptionMatch(top_id, top_score)
+
+
+def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
+    index = _index(kb, question_id, lang)
+    norm = normalise(text)
+    if not norm:
+        symbol = index.symbols.get(_symbol_key(text.strip()))
+        return OptionMatch(symbol, 100.0) if symbol else OptionMatch(None, 0.0)
+    if norm.isdigit():
+        n = int(norm)
+        if 1 <= n <= len(index.option_ids):
+            return OptionMatch(index.option_ids[n - 1], 100.0)
+        return OptionMatch(None, 0.0)
+    if norm in index.phrases:
+        return OptionMatch(index.phrases[norm], 100.0)
+    tokens = norm.split()
+
+    # "no, once they pay they're gone": a known answer opening the sentence.
+    prefix: tuple[str, float] | None = None
+    for k in range(min(len(tokens) - 1, index.longest_prefix), 0, -1):
+        head = " ".join(tokens[:k])
+        if head in index.phrases:
+            prefix = (index.phrases[head], PREFIX_SCORE + 2 * k)
+            break
+
+    best: dict[str, float] = {}
+    for phrase, score, _ in process.extract(
+        norm, index.phrases.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
+    ):
+        oid = index.phrases[phrase]
+        best[oid] = max(best.get(oid, 0.0), score)
+    if not best and len(tokens) == 1 and len(norm) >= MIN_EDIT_LEN:
+        for phrase, oid in index.phrases.items():
+            edits = Levenshtein.distance(norm, phrase, score_cutoff=MAX_EDITS)
+            if edits <= MAX_EDITS:
+                best[oid] = max(best.get(oid, 0.0), 90.0 - 4 * edits)
+    if best:
+        return _decide(best)
+
+    # Counts ("like 4 or 5 services") for questions whose options are number ranges.
+    for found in _NUMBER.findall(norm):
+        value = int(found)
+        for low, high, oid in index.numbers:
+            if low <= value <= high:
+                best[oid] = max(best.get(oid, 0.0), 85.0)
+    if best:
+        return _decide(best)
+
+    # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
+    for hit in index.inside.find(norm):
+        # A negated phrase says the opposite; a "maybe" inside a sentence is no shrug.
+        if hit.negated or (hit.key == NOT_SURE and hit.length * 2 < len(tokens)):
+            continue
+        score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
+        best[hit.key] = max(best.get(hit.key, 0.0), score)
+    if prefix is not None and prefix[1] >= max(best.values(), default=0.0):
+        return OptionMatch(*prefix)
+    sides = {oid for oid in best if oid != NOT_SURE}
+    if index.mixed and len(sides) >= 2 and index.mixed not in sides:
+        # "half big accounts, half walk-ins": two different answers at once mean "a mix".
+        return OptionMatch(index.mixed, 84.0)
+    return _decide(best)

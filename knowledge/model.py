@@ -21,6 +21,7 @@ from knowledge.schema import (
     Option,
     Question,
     QuestionsFile,
+    SignalsFile,
     Tactic,
 )
 
@@ -49,6 +50,7 @@ class Knowledge:
     faq: list[FaqEntry]
     settings: ClassifierSettings
     messages: dict[str, dict[str, str]]
+    signals_file: SignalsFile
     questions: dict[str, Question] = field(init=False)
     dimensions: dict[str, Dimension] = field(init=False)
     tactics_by_id: dict[str, Tactic] = field(init=False)

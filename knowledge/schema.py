@@ -89,6 +89,8 @@ class Option(Strict):
     mixed: bool = False
     why: Text
     synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    # For count questions: a number typed inside a sentence in this range picks the option.
+    numbers: tuple[int, int] | None = None
 
 
 class Question(Strict):
@@ -172,6 +174,25 @@ class FaqFile(Strict):
     faq: list[FaqEntry] = Field(min_length=1)
 
 
+# --- signals.yaml ----------------------------------------------------------------------
+
+
+class Signal(Strict):
+    id: Id
+    question: Id
+    option: Id
+    # Option suggested instead when a negation word precedes the phrase.
+    negated: Id | None = None
+    label: Text
+    phrases: TextList
+
+
+class SignalsFile(Strict):
+    negations: TextList
+    question_words: TextList
+    signals: list[Signal] = Field(min_length=1)
+
+
 # --- classifier.yaml --------------------------------------------------------------------
 
 
@@ -191,6 +212,13 @@ class ClassifierSettings(Strict):
     # Points a tactic gets for fitting the verdict's model, before answer boosts.
     model_fit_points: int = Field(ge=0, le=10)
     prefer_points: int = Field(ge=0, le=10)
+    # Weight of "businesses like yours usually …" (the matched business type) in the
+    # score, on the same scale as the dimension weights.
+    prior_weight: float = Field(ge=0, le=5)
+    # Typed-text matching thresholds (0-100, rapidfuzz scores); see knowledge/interpret.py.
+    business_cutoff: float = Field(ge=0, le=100)
+    faq_cutoff: float = Field(ge=0, le=100)
+    token_cutoff: float = Field(ge=0, le=100)
 
 
 class ClassifierFile(Strict):

@@ -1,0 +1,1 @@
+"""Measurement scripts: accuracy on the evaluation set, and speed."""

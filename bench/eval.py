@@ -1,0 +1,108 @@
+"""Accuracy of typed-text understanding on the evaluation set in tests/eval/.
+
+    python -m bench.eval            # prints a table; exit 1 if a target is missed
+
+Categories: typed answers (option chosen at a question, or correctly not guessed),
+business model from a one-line description (/triage), FAQ topic of a typed question.
+"Confident wrong" counts answers the bot took as a *different* option instead of asking.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dialogs.engine import Engine
+from knowledge.interpret import faq_for, interpret_answer, triage
+from knowledge.loader import read_yaml
+from knowledge.model import Knowledge
+
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+TARGETS = {"typed answers": 0.97, "business model": 0.90, "faq topic": 0.92}
+
+
+@dataclass
+class Score:
+    name: str
+    total: int = 0
+    correct: int = 0
+    confident_wrong: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def add(self, ok: bool, wrong_guess: bool, detail: str) -> None:
+        self.total += 1
+        self.correct += ok
+        self.confident_wrong += wrong_guess
+        if not ok:
+            self.misses.append(detail)
+
+
+def _items(lang: str, name: str) -> Iterable[dict]:
+    suffix = "" if lang == "en" else f".{lang}"
+    path = EVAL_DIR / f"{name}{suffix}.yaml"
+    return read_yaml(path) if path.exists() else []
+
+
+def evaluate(kb: Knowledge, lang: str = "en") -> list[Score]:
+    classifying = Engine.default().classifying()
+    typed = Score("typed answers")
+    for item in _items(lang, "typed_answers"):
+        meaning = interpret_answer(kb, item["question"], str(item["text"]), lang)
+        got = meaning.option if meaning.kind == "option" else None
+        expect = item["expect"]
+        typed.add(
+            got == expect,
+            got is not None and got != expect,
+            f"{item['question']}: {item['text']!r} -> {got} (want {expect})",
+        )
+    model = Score("business model")
+    for item in _items(lang, "descriptions"):
+        got = triage(kb, str(item["text"]), lang, classifying).verdict.model
+        model.add(
+            got == item["expect"],
+            got != item["expect"],
+            f"{item['text']!r} -> {got} (want {item['expect']})",
+        )
+    faq = Score("faq topic")
+    for item in _items(lang, "faq"):
+        got = faq_for(kb, str(item["text"]), lang)
+        expect = item["expect"]
+        faq.add(
+            got == expect,
+            got is not None and got != expect,
+            f"{item['text']!r} -> {got} (want {expect})",
+        )
+    return [typed, model, faq]
+
+
+def main(argv: list[str]) -> int:
+    kb = Engine.default().kb
+    langs = argv or sorted(kb.languages)
+    failed = False
+    print(
+        f"{'lang':5} {'category':16} {'items':>5} {'accuracy':>9} {'target':>7} {'conf.wrong':>10}"
+    )
+    for lang in langs:
+        for score in evaluate(kb, lang):
+            if not score.total:
+                continue
+            target = TARGETS[score.name]
+            ok = score.accuracy >= target
+            failed |= not ok
+            print(
+                f"{lang:5} {score.name:16} {score.total:5} {score.accuracy:9.1%} "
+                f"{target:7.0%} {score.confident_wrong:10}{'' if ok else '  MISSED'}"
+            )
+            for miss in score.misses if "-v" in sys.argv else ():
+                print(f"      miss: {miss}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main([a for a in sys.argv[1:] if a != "-v"]))

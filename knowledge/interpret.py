@@ -1,0 +1,236 @@
+"""What a typed text means: an answer, a business type, signals, a FAQ question, or nothing.
+
+Deterministic and fast (indexes are built once per knowledge and language):
+
+* ``interpret_answer`` — at a choice question: the option (see ``matching``), a signal
+  phrase pointing at this question ("we never sign anything" → No), a FAQ question, an
+  unanswerable question, an ambiguity to ask about, or nothing (re-ask, never guess).
+* ``match_business`` — the business type a description names ("bookkeeping for small
+  shops" → accounting), by the longest known phrase, earliest first.
+* ``find_signals`` — phrases about contracts, walk-ins, retainers … with negation.
+* ``match_faq`` — the FAQ topic a question is about.
+* ``triage`` — all of the above for one line, plus a provisional verdict.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel
+from rapidfuzz import fuzz, process
+
+from knowledge.classifier import Verdict, classify
+from knowledge.matching import match_option
+from knowledge.model import Knowledge
+from knowledge.phrases import PhraseIndex, normalise, words
+from knowledge.schema import DEFAULT_LANG, ModelId
+
+# A typed option this sure wins even when the text ends with "?" ("yes?").
+SURE_OPTION = 95.0
+
+
+class BusinessMatch(BaseModel):
+    id: str
+    model: ModelId
+    phrase: str
+    score: float
+
+
+class FoundSignal(BaseModel):
+    id: str
+    question: str
+    option: str
+    phrase: str
+    negated: bool
+
+
+class FaqMatch(BaseModel):
+    id: str | None
+    score: float
+
+
+class Interpretation(BaseModel):
+    kind: Literal["option", "faq", "unanswerable", "ambiguous", "none"]
+    option: str | None = None
+    faq: str | None = None
+    confidence: float = 0.0
+    alternatives: list[str] = []
+    via: Literal["label", "signal", "faq", ""] = ""
+
+
+class TriageResult(BaseModel):
+    text: str
+    business: BusinessMatch | None
+    signals: list[FoundSignal]
+    answers: dict[str, str]
+    verdict: Verdict
+    ask_next: list[str]
+
+
+def _langs(lang: str) -> list[str]:
+    # English phrases are understood in every language: owners mix them in.
+    return [lang] if lang == DEFAULT_LANG else [lang, DEFAULT_LANG]
+
+
+@cache
+def _business_index(kb: Knowledge, lang: str) -> PhraseIndex:
+    phrases: dict[str, list[str]] = {}
+    for b in kb.businesses:
+        variants: list[str] = []
+        for code in _langs(lang):
+            if code in b.name:
+                variants.append(b.name[code])
+            variants.extend(b.synonyms.get(code, []))
+        phrases[b.id] = variants
+    return PhraseIndex(phrases, token_cutoff=kb.settings.business_cutoff)
+
+
+@cache
+def _signal_index(kb: Knowledge, lang: str) -> PhraseIndex:
+    phrases = {
+        s.id: [p for code in _langs(lang) for p in s.phrases.get(code, [])]
+        for s in kb.signals_file.signals
+    }
+    negations = [n for code in _langs(lang) for n in kb.signals_file.negations.get(code, [])]
+    return PhraseIndex(phrases, negations, token_cutoff=kb.settings.token_cutoff)
+
+
+@cache
+def _question_words(kb: Knowledge, lang: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(
+        tuple(words(w))
+        for code in _langs(lang)
+        for w in kb.signals_file.question_words.get(code, [])
+    )
+
+
+@cache
+def _faq_choices(kb: Knowledge, lang: str) -> tuple[list[str], list[str]]:
+    texts: list[str] = []
+    ids: list[str] = []
+    for entry in kb.faq:
+        for code in _langs(lang):
+            for question in entry.questions.get(code, []):
+                texts.append(normalise(question))
+                ids.append(entry.id)
+    return texts, ids
+
+
+def match_business(kb: Knowledge, text: str, lang: str) -> BusinessMatch | None:
+    hits = _business_index(kb, lang).find(text)
+    if not hits:
+        return None
+    # The trade named first is the main one ("bakery with catering contracts"); at the
+    # same place, the longer phrase is the more specific.
+    best = min(hits, key=lambda h: (h.start, -h.length, -h.score))
+    business = next(b for b in kb.businesses if b.id == best.key)
+    return BusinessMatch(id=business.id, model=business.model, phrase=best.phrase, score=best.score)
+
+
+def find_signals(kb: Knowledge, text: str, lang: str) -> list[FoundSignal]:
+    by_id = {s.id: s for s in kb.signals_file.signals}
+    found: list[FoundSignal] = []
+    for hit in sorted(_signal_index(kb, lang).find(text), key=lambda h: h.start):
+        signal = by_id[hit.key]
+        if hit.negated and signal.negated is None:
+            continue  # "no regulars" says nothing about regulars
+        option = signal.negated if hit.negated else signal.option
+        assert option is not None
+        found.append(FoundSignal(id=signal.id, question=signal.question, option=option,
+                                 phrase=hit.phrase, negated=hit.negated))  # fmt: skip
+    return found
+
+
+def signal_answers(signals: list[FoundSignal]) -> dict[str, str]:
+    """One option per question; when phrases disagree about a question, it stays open."""
+    options: dict[str, set[str]] = {}
+    for s in signals:
+        options.setdefault(s.question, set()).add(s.option)
+    return {q: next(iter(o)) for q, o in options.items() if len(o) == 1}
+
+
+def looks_like_question(kb: Knowledge, text: str, lang: str) -> bool:
+    if text.strip().endswith(("?", "？", "؟")):
+        return True
+    tokens = words(text)
+    starters = _question_words(kb, lang)
+    return any(tuple(tokens[: len(s)]) == s for s in starters if len(tokens) > len(s))
+
+
+def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
+    texts, ids = _faq_choices(kb, lang)
+    norm = normalise(text)
+    if not norm or not texts:
+        return FaqMatch(id=None, score=0.0)
+    found = process.extractOne(norm, texts, scorer=fuzz.token_set_ratio)
+    if found is None:
+        return FaqMatch(id=None, score=0.0)
+    _, score, index = found
+    # token_set_ratio rewards subsets; weigh in plain similarity so "clients?" alone
+    # does not count as the whole question.
+    blended = 0.6 * score + 0.4 * fuzz.ratio(norm, texts[index])
+    if blended < kb.settings.faq_cutoff:
+        return FaqMatch(id=None, score=blended)
+    return FaqMatch(id=ids[index], score=blended)
+
+
+def faq_for(kb: Knowledge, text: str, lang: str) -> str | None:
+    """The FAQ topic of a typed text; questions need less evidence than statements."""
+    faq = match_faq(kb, text, lang)
+    if faq.id is None:
+        return None
+    if looks_like_question(kb, text, lang) or faq.score >= kb.settings.faq_cutoff + 10:
+        return faq.id
+    return None
+
+
+def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> Interpretation:
+    found = match_option(kb, question_id, text, lang)
+    question = looks_like_question(kb, text, lang)
+    if found.option is not None and (found.score >= SURE_OPTION or not question):
+        return Interpretation(kind="option", option=found.option, confidence=found.score,
+                              via="label")  # fmt: skip
+    if question:
+        faq = match_faq(kb, text, lang)
+        if faq.id is not None:
+            return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")
+        return Interpretation(kind="unanswerable", confidence=faq.score)
+    if found.ambiguous:
+        return Interpretation(kind="ambiguous", alternatives=list(found.alternatives),
+                              confidence=found.score)  # fmt: skip
+    here = [s for s in find_signals(kb, text, lang) if s.question == question_id]
+    answer = signal_answers(here).get(question_id)
+    if answer is not None:
+        return Interpretation(kind="option", option=answer, confidence=80.0, via="signal")
+    faq = match_faq(kb, text, lang)
+    if faq.id is not None and faq.score >= kb.settings.faq_cutoff + 10:
+        return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")
+    return Interpretation(kind="none")
+
+
+def _both_sides(kb: Knowledge, answers: dict[str, str], business: BusinessMatch | None) -> bool:
+    """One line naming a client trait and a customer trait describes a hybrid.
+
+    A description is too short for the weighted shares of a full questionnaire: "walk-ins
+    for tyres and a fleet contract" carries one signal each way, and that *is* the hybrid
+    pattern (contracts with some accounts, walk-in buyers for the rest).
+    """
+    leans = [option.lean for q, o in answers.items() if (option := kb.option(q, o))]
+    if business is not None and business.model != "hybrid":
+        leans.append(1.0 if business.model == "client" else -1.0)
+    return any(lean > 0 for lean in leans) and any(lean < 0 for lean in leans)
+
+
+def triage(kb: Knowledge, text: str, lang: str, classifying: list[str]) -> TriageResult:
+    """A provisional verdict from one line; ``classifying`` = questions that count."""
+    business = match_business(kb, text, lang)
+    signals = find_signals(kb, text, lang)
+    answers = signal_answers(signals)
+    prior = (business.id, business.model) if business else None
+    verdict = classify(kb, answers, expected=classifying, prior=prior)
+    if verdict.model != "hybrid" and _both_sides(kb, answers, business):
+        verdict = verdict.model_copy(update={"model": "hybrid", "hybrid_rule": "both_sides"})
+    ask_next = sorted((q for q in classifying if q not in answers), key=lambda q: -kb.weight(q))[:4]
+    return TriageResult(text=text, business=business, signals=signals, answers=answers,
+                        verdict=verdict, ask_next=ask_next)  # fmt: skip

@@ -1,0 +1,125 @@
+"""Finding known phrases inside free text, forgiving typos, plurals and negation.
+
+``PhraseIndex`` is built once per (knowledge, language, phrase set). ``find`` normalises
+the text, maps each typed word to the known words it may be (exact, plural, or a close
+spelling via rapidfuzz), then walks the phrases that start with those words. A hit is
+*negated* when a negation word stands within ``NEGATION_WINDOW`` words before it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+_NON_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Casefold, drop accents and punctuation, squeeze spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
+    return _SPACES.sub(" ", bare).strip()
+
+
+NEGATION_WINDOW = 3
+MIN_FUZZY_LEN = 4  # shorter words must match exactly: "no" is not a typo of "now"
+
+
+@dataclass(frozen=True)
+class Hit:
+    key: str
+    phrase: str
+    start: int  # word index in the normalised text
+    end: int
+    score: float
+    negated: bool
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+class PhraseIndex:
+    def __init__(
+        self,
+        phrases: dict[str, list[str]],
+        negations: list[str] = (),  # type: ignore[assignment]
+        token_cutoff: float = 86.0,
+    ) -> None:
+        self.token_cutoff = token_cutoff
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        vocab: set[str] = set()
+        for key, variants in phrases.items():
+            for variant in variants:
+                tokens = tuple(words(variant))
+                if not tokens:
+                    continue
+                self._by_first.setdefault(tokens[0], []).append((tokens, key, variant))
+                vocab.update(tokens)
+        self._vocab = sorted(vocab)
+        self._vocab_set = vocab
+        self._negations = [tuple(words(n)) for n in negations if words(n)]
+
+    def _candidates(self, token: str) -> dict[str, float]:
+        """Known words this typed word may stand for, with a similarity score."""
+        found: dict[str, float] = {}
+        if token in self._vocab_set:
+            found[token] = 100.0
+        for stem in (token[:-1], token[:-2]) if token.endswith("s") else ():
+            if stem in self._vocab_set:
+                found.setdefault(stem, 99.0)
+        if token + "s" in self._vocab_set:
+            found.setdefault(token + "s", 99.0)
+        if not found and len(token) >= MIN_FUZZY_LEN:
+            for word, score, _ in process.extract(
+                token, self._vocab, scorer=fuzz.ratio, score_cutoff=self.token_cutoff, limit=4
+            ):
+                if len(word) >= MIN_FUZZY_LEN:
+                    found[word] = score
+        return found
+
+    def find(self, text: str) -> list[Hit]:
+        """Every phrase found, longest first; hits inside a longer hit are dropped."""
+        tokens = words(text)
+        options = [self._candidates(t) for t in tokens]
+        hits: list[Hit] = []
+        for i, first in enumerate(options):
+            for word, first_score in first.items():
+                for phrase_tokens, key, variant in self._by_first.get(word, ()):
+                    n = len(phrase_tokens)
+                    if i + n > len(tokens):
+                        continue
+                    scores = [first_score]
+                    for k in range(1, n):
+                        score = options[i + k].get(phrase_tokens[k])
+                        if score is None:
+                            break
+                        scores.append(score)
+                    else:
+                        hits.append(
+                            Hit(key, variant, i, i + n, sum(scores) / n, self._negated(tokens, i))
+                        )
+        hits.sort(key=lambda h: (-h.length, -h.score, h.start))
+        kept: list[Hit] = []
+        for hit in hits:
+            if not any(k.start <= hit.start and hit.end <= k.end for k in kept):
+                kept.append(hit)
+        return kept
+
+    def _negated(self, tokens: list[str], start: int) -> bool:
+        window = tokens[max(0, start - NEGATION_WINDOW) : start]
+        for negation in self._negations:
+            n = len(negation)
+            for j in range(len(window) - n + 1):
+                if tuple(window[j : j + n]) == negation:
+                    return True
+        return False
