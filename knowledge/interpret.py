@@ -14,6 +14,7 @@ Deterministic and fast (indexes are built once per knowledge and language):
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Literal
 
@@ -28,6 +29,7 @@ from knowledge.schema import DEFAULT_LANG, ModelId
 
 # A typed option this sure wins even when the text ends with "?" ("yes?").
 SURE_OPTION = 95.0
+_CLAUSES = re.compile(r"[,;.!:]+|\s-\s")
 
 
 class BusinessMatch(BaseModel):
@@ -83,7 +85,8 @@ def _business_index(kb: Knowledge, lang: str) -> PhraseIndex:
                 variants.append(b.name[code])
             variants.extend(b.synonyms.get(code, []))
         phrases[b.id] = variants
-    return PhraseIndex(phrases, token_cutoff=kb.settings.business_cutoff)
+    negations = [n for code in _langs(lang) for n in kb.signals_file.negations.get(code, [])]
+    return PhraseIndex(phrases, negations, token_cutoff=kb.settings.business_cutoff, stems=True)
 
 
 @cache
@@ -117,15 +120,28 @@ def _faq_choices(kb: Knowledge, lang: str) -> tuple[list[str], list[str]]:
     return texts, ids
 
 
+def business_matches(kb: Knowledge, text: str, lang: str) -> list[BusinessMatch]:
+    """Every business type named, the main one first.
+
+    The trade named first is the main one ("bakery with catering contracts"); at the same
+    place the longer phrase is the more specific; catch-all types ("a shop") come last.
+    """
+    by_id = {b.id: b for b in kb.businesses}
+    hits = sorted(
+        (h for h in _business_index(kb, lang).find(text) if not h.negated),  # "don't sell"
+        key=lambda h: (by_id[h.key].generic, h.start, -h.length, -h.score),
+    )
+    found: list[BusinessMatch] = []
+    for hit in hits:
+        if all(m.id != hit.key for m in found):
+            b = by_id[hit.key]
+            found.append(BusinessMatch(id=b.id, model=b.model, phrase=hit.phrase, score=hit.score))
+    return found
+
+
 def match_business(kb: Knowledge, text: str, lang: str) -> BusinessMatch | None:
-    hits = _business_index(kb, lang).find(text)
-    if not hits:
-        return None
-    # The trade named first is the main one ("bakery with catering contracts"); at the
-    # same place, the longer phrase is the more specific.
-    best = min(hits, key=lambda h: (h.start, -h.length, -h.score))
-    business = next(b for b in kb.businesses if b.id == best.key)
-    return BusinessMatch(id=business.id, model=business.model, phrase=best.phrase, score=best.score)
+    found = business_matches(kb, text, lang)
+    return found[0] if found else None
 
 
 def find_signals(kb: Knowledge, text: str, lang: str) -> list[FoundSignal]:
@@ -151,11 +167,18 @@ def signal_answers(signals: list[FoundSignal]) -> dict[str, str]:
 
 
 def looks_like_question(kb: Knowledge, text: str, lang: str) -> bool:
-    if text.strip().endswith(("?", "？", "؟")):
+    """A question mark anywhere, or a clause opening with a question word.
+
+    "i sell on shopify, are those clients" asks in its second clause.
+    """
+    if any(mark in text for mark in ("?", "？", "؟")):
         return True
-    tokens = words(text)
     starters = _question_words(kb, lang)
-    return any(tuple(tokens[: len(s)]) == s for s in starters if len(tokens) > len(s))
+    for clause in _CLAUSES.split(text):
+        tokens = words(clause)
+        if any(tuple(tokens[: len(s)]) == s for s in starters if len(tokens) > len(s)):
+            return True
+    return False
 
 
 def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
@@ -209,14 +232,16 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     return Interpretation(kind="none")
 
 
-def _both_sides(kb: Knowledge, answers: dict[str, str], business: BusinessMatch | None) -> bool:
+def _both_sides(kb: Knowledge, signals: list[FoundSignal], business: BusinessMatch | None) -> bool:
     """One line naming a client trait and a customer trait describes a hybrid.
 
     A description is too short for the weighted shares of a full questionnaire: "walk-ins
     for tyres and a fleet contract" carries one signal each way, and that *is* the hybrid
     pattern (contracts with some accounts, walk-in buyers for the rest).
     """
-    leans = [option.lean for q, o in answers.items() if (option := kb.option(q, o))]
+    # Every signal counts, even two that disagree about one question ("half one-off
+    # buyers, half on subscriptions"): that disagreement is the hybrid pattern itself.
+    leans = [option.lean for s in signals if (option := kb.option(s.question, s.option))]
     if business is not None and business.model != "hybrid":
         leans.append(1.0 if business.model == "client" else -1.0)
     return any(lean > 0 for lean in leans) and any(lean < 0 for lean in leans)
@@ -224,12 +249,13 @@ def _both_sides(kb: Knowledge, answers: dict[str, str], business: BusinessMatch 
 
 def triage(kb: Knowledge, text: str, lang: str, classifying: list[str]) -> TriageResult:
     """A provisional verdict from one line; ``classifying`` = questions that count."""
-    business = match_business(kb, text, lang)
+    named = business_matches(kb, text, lang)
+    business = named[0] if named else None
     signals = find_signals(kb, text, lang)
     answers = signal_answers(signals)
     prior = (business.id, business.model) if business else None
     verdict = classify(kb, answers, expected=classifying, prior=prior)
-    if verdict.model != "hybrid" and _both_sides(kb, answers, business):
+    if verdict.model != "hybrid" and _both_sides(kb, signals, business):
         verdict = verdict.model_copy(update={"model": "hybrid", "hybrid_rule": "both_sides"})
     ask_next = sorted((q for q in classifying if q not in answers), key=lambda q: -kb.weight(q))[:4]
     return TriageResult(text=text, business=business, signals=signals, answers=answers,

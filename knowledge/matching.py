@@ -175,8 +175,12 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)
-    if prefix is not None and prefix[1] >= max(best.values(), default=0.0):
-        return OptionMatch(*prefix)
+    if prefix is not None:
+        rivals = [o for o, score in best.items() if o != prefix[0] and score >= prefix[1] - 6]
+        if not rivals and prefix[1] >= max(best.values(), default=0.0):
+            return OptionMatch(*prefix)
+        if rivals:  # "weeks or months": the opening word does not settle it
+            return OptionMatch(None, prefix[1], (prefix[0], rivals[0]))
     sides = {oid for oid in best if oid != NOT_SURE}
     if index.mixed and len(sides) >= 2 and index.mixed not in sides:
         # "half big accounts, half walk-ins": two different answers at once mean "a mix".

@@ -28,6 +28,8 @@ def normalise(text: str) -> str:
 
 NEGATION_WINDOW = 3
 MIN_FUZZY_LEN = 4  # shorter words must match exactly: "no" is not a typo of "now"
+STEM_LEN = 5
+STEM_RATIO = 0.6
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,10 @@ class PhraseIndex:
         phrases: dict[str, list[str]],
         negations: list[str] = (),  # type: ignore[assignment]
         token_cutoff: float = 86.0,
+        stems: bool = False,
     ) -> None:
         self.token_cutoff = token_cutoff
+        self.stems = stems
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         vocab: set[str] = set()
         for key, variants in phrases.items():
@@ -67,6 +71,10 @@ class PhraseIndex:
                 vocab.update(tokens)
         self._vocab = sorted(vocab)
         self._vocab_set = vocab
+        self._by_stem: dict[str, list[str]] = {}
+        for word in self._vocab:
+            if len(word) >= STEM_LEN:
+                self._by_stem.setdefault(word[:STEM_LEN], []).append(word)
         self._negations = [tuple(words(n)) for n in negations if words(n)]
 
     def _candidates(self, token: str) -> dict[str, float]:
@@ -79,6 +87,12 @@ class PhraseIndex:
                 found.setdefault(stem, 99.0)
         if token + "s" in self._vocab_set:
             found.setdefault(token + "s", 99.0)
+        if self.stems and len(token) >= STEM_LEN:
+            # Same word, other ending: "architecture" ~ "architect", "groom" ~ "grooming".
+            for word in self._by_stem.get(token[:STEM_LEN], ()):
+                short, long_ = sorted((token, word), key=len)
+                if long_.startswith(short) and len(short) / len(long_) >= STEM_RATIO:
+                    found.setdefault(word, 90.0)
         if not found and len(token) >= MIN_FUZZY_LEN:
             for word, score, _ in process.extract(
                 token, self._vocab, scorer=fuzz.ratio, score_cutoff=self.token_cutoff, limit=4

@@ -119,6 +119,9 @@ class Business(Strict):
     model: ModelId
     synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     from_seeds: bool = False
+    # A catch-all ("a shop or stall", "a professional service") matched only when no
+    # specific business type is named.
+    generic: bool = False
     # How an owner of this business typically answers: question id -> option id.
     typical: dict[Id, Id] = Field(default_factory=dict)
 
