@@ -20,6 +20,9 @@ from knowledge.loader import read_yaml
 from knowledge.model import Knowledge
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+# Written blind after the matching was tuned on EVAL_DIR, and never tuned on: it tells
+# how well the tuning generalises. Reported, not enforced.
+HOLDOUT_DIR = EVAL_DIR / "holdout"
 TARGETS = {"typed answers": 0.97, "business model": 0.90, "faq topic": 0.92}
 
 
@@ -43,16 +46,16 @@ class Score:
             self.misses.append(detail)
 
 
-def _items(lang: str, name: str) -> Iterable[dict]:
+def _items(lang: str, name: str, folder: Path = EVAL_DIR) -> Iterable[dict]:
     suffix = "" if lang == "en" else f".{lang}"
-    path = EVAL_DIR / f"{name}{suffix}.yaml"
+    path = folder / f"{name}{suffix}.yaml"
     return read_yaml(path) if path.exists() else []
 
 
-def evaluate(kb: Knowledge, lang: str = "en") -> list[Score]:
+def evaluate(kb: Knowledge, lang: str = "en", folder: Path = EVAL_DIR) -> list[Score]:
     classifying = Engine.default().classifying()
     typed = Score("typed answers")
-    for item in _items(lang, "typed_answers"):
+    for item in _items(lang, "typed_answers", folder):
         meaning = interpret_answer(kb, item["question"], str(item["text"]), lang)
         got = meaning.option if meaning.kind == "option" else None
         expect = item["expect"]
@@ -62,7 +65,7 @@ def evaluate(kb: Knowledge, lang: str = "en") -> list[Score]:
             f"{item['question']}: {item['text']!r} -> {got} (want {expect})",
         )
     model = Score("business model")
-    for item in _items(lang, "descriptions"):
+    for item in _items(lang, "descriptions", folder):
         got = triage(kb, str(item["text"]), lang, classifying).verdict.model
         model.add(
             got == item["expect"],
@@ -70,7 +73,7 @@ def evaluate(kb: Knowledge, lang: str = "en") -> list[Score]:
             f"{item['text']!r} -> {got} (want {item['expect']})",
         )
     faq = Score("faq topic")
-    for item in _items(lang, "faq"):
+    for item in _items(lang, "faq", folder):
         got = faq_for(kb, str(item["text"]), lang)
         expect = item["expect"]
         faq.add(
@@ -85,18 +88,18 @@ def main(argv: list[str]) -> int:
     kb = Engine.default().kb
     langs = argv or sorted(kb.languages)
     failed = False
-    print(
-        f"{'lang':5} {'category':16} {'items':>5} {'accuracy':>9} {'target':>7} {'conf.wrong':>10}"
-    )
-    for lang in langs:
-        for score in evaluate(kb, lang):
+    header = f"{'set':8} {'lang':5} {'category':16} {'items':>5} {'accuracy':>9} {'target':>7}"
+    print(header + f" {'conf.wrong':>10}")
+    sets = (("dev", EVAL_DIR), ("holdout", HOLDOUT_DIR))
+    for lang, (set_name, folder) in ((lang, pair) for lang in langs for pair in sets):
+        for score in evaluate(kb, lang, folder):
             if not score.total:
                 continue
             target = TARGETS[score.name]
             ok = score.accuracy >= target
-            failed |= not ok
+            failed |= not ok and set_name == "dev"
             print(
-                f"{lang:5} {score.name:16} {score.total:5} {score.accuracy:9.1%} "
+                f"{set_name:8} {lang:5} {score.name:16} {score.total:5} {score.accuracy:9.1%} "
                 f"{target:7.0%} {score.confident_wrong:10}{'' if ok else '  MISSED'}"
             )
             for miss in score.misses if "-v" in sys.argv else ():

@@ -14,6 +14,7 @@ Deterministic and fast (indexes are built once per knowledge and language):
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 from typing import Literal
@@ -30,6 +31,8 @@ from knowledge.schema import DEFAULT_LANG, ModelId
 # A typed option this sure wins even when the text ends with "?" ("yes?").
 SURE_OPTION = 95.0
 _CLAUSES = re.compile(r"[,;.!:]+|\s-\s")
+KEYWORD_SLACK = 2.0  # keeps one or two stray shared words from scoring high
+KEYWORD_MIN_MASS = 1.5
 
 
 class BusinessMatch(BaseModel):
@@ -166,19 +169,56 @@ def signal_answers(signals: list[FoundSignal]) -> dict[str, str]:
     return {q: next(iter(o)) for q, o in options.items() if len(o) == 1}
 
 
-def looks_like_question(kb: Knowledge, text: str, lang: str) -> bool:
-    """A question mark anywhere, or a clause opening with a question word.
-
-    "i sell on shopify, are those clients" asks in its second clause.
-    """
+def question_strength(kb: Knowledge, text: str, lang: str) -> int:
+    """2: surely a question ("?" anywhere, or it opens with a question word);
+    1: a later clause asks ("i sell on shopify, are those clients"); 0: a statement."""
     if any(mark in text for mark in ("?", "？", "؟")):
-        return True
+        return 2
     starters = _question_words(kb, lang)
-    for clause in _CLAUSES.split(text):
+    for n, clause in enumerate(_CLAUSES.split(text)):
         tokens = words(clause)
         if any(tuple(tokens[: len(s)]) == s for s in starters if len(tokens) > len(s)):
-            return True
-    return False
+            return 2 if n == 0 else 1
+    return 0
+
+
+def looks_like_question(kb: Knowledge, text: str, lang: str) -> bool:
+    return question_strength(kb, text, lang) > 0
+
+
+@cache
+def _faq_keywords(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[str, dict[str, float]]]:
+    """Content words of each FAQ topic, weighted by how specific they are (idf)."""
+    bags: dict[str, set[str]] = {}
+    for entry in kb.faq:
+        for code in _langs(lang):
+            for question in entry.questions.get(code, []):
+                bags.setdefault(entry.id, set()).update(words(question))
+    topics = len(bags)
+    df: dict[str, int] = {}
+    for bag in bags.values():
+        for token in bag:
+            df[token] = df.get(token, 0) + 1
+    idf = {t: math.log(topics / n) for t, n in df.items() if n < topics}
+    weights = {fid: {t: idf[t] for t in bag if t in idf} for fid, bag in bags.items()}
+    index = PhraseIndex({t: [t] for t in idf}, token_cutoff=kb.settings.token_cutoff, stems=True)
+    return index, weights
+
+
+def _keyword_faq(kb: Knowledge, text: str, lang: str) -> tuple[str | None, float]:
+    """Share of the text's known content words that belong to one topic (0-100)."""
+    index, weights = _faq_keywords(kb, lang)
+    seen = {hit.key for hit in index.find(text)}
+    if not seen:
+        return None, 0.0
+    idf = {t: max(w.get(t, 0.0) for w in weights.values()) for t in seen}
+    total = sum(idf.values()) + KEYWORD_SLACK
+    best, best_score = None, 0.0
+    for fid, w in weights.items():
+        mass = sum(w[t] for t in seen if t in w)
+        if mass >= KEYWORD_MIN_MASS and 100 * mass / total > best_score:
+            best, best_score = fid, 100 * mass / total
+    return best, best_score
 
 
 def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
@@ -193,9 +233,14 @@ def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
     # token_set_ratio rewards subsets; weigh in plain similarity so "clients?" alone
     # does not count as the whole question.
     blended = 0.6 * score + 0.4 * fuzz.ratio(norm, texts[index])
-    if blended < kb.settings.faq_cutoff:
-        return FaqMatch(id=None, score=blended)
-    return FaqMatch(id=ids[index], score=blended)
+    best_id, best = ids[index], blended
+    # Paraphrases share few letters but the same telling words: a second opinion.
+    keyword_id, keyword_score = _keyword_faq(kb, text, lang)
+    if keyword_id is not None and keyword_score > best:
+        best_id, best = keyword_id, keyword_score
+    if best < kb.settings.faq_cutoff:
+        return FaqMatch(id=None, score=best)
+    return FaqMatch(id=best_id, score=best)
 
 
 def faq_for(kb: Knowledge, text: str, lang: str) -> str | None:
@@ -210,7 +255,7 @@ def faq_for(kb: Knowledge, text: str, lang: str) -> str | None:
 
 def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> Interpretation:
     found = match_option(kb, question_id, text, lang)
-    question = looks_like_question(kb, text, lang)
+    question = question_strength(kb, text, lang) == 2
     if found.option is not None and (found.score >= SURE_OPTION or not question):
         return Interpretation(kind="option", option=found.option, confidence=found.score,
                               via="label")  # fmt: skip

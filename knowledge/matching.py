@@ -53,6 +53,7 @@ class _Index:
     numbers: tuple[tuple[int, int, str], ...]  # (low, high, option id)
     longest_prefix: int
     mixed: str | None  # the "some of each" option, if the question has one
+    negations: frozenset[str]  # single negation words ("not", "never", "dont")
 
 
 _EMOJI_NOISE = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
@@ -109,6 +110,7 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         numbers=numbers,
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
+        negations=frozenset(n for n in (normalise(x) for x in negations) if " " not in n),
     )
 
 
@@ -128,6 +130,11 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     if not norm:
         symbol = index.symbols.get(_symbol_key(text.strip()))
         return OptionMatch(symbol, 100.0) if symbol else OptionMatch(None, 0.0)
+    if norm.isdigit() and index.numbers:
+        # "How many products?" — "3" is a count here, not the third button.
+        for low, high, oid in index.numbers:
+            if low <= int(norm) <= high:
+                return OptionMatch(oid, 100.0)
     if norm.isdigit():
         n = int(norm)
         if 1 <= n <= len(index.option_ids):
@@ -136,12 +143,17 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     if norm in index.phrases:
         return OptionMatch(index.phrases[norm], 100.0)
     tokens = norm.split()
+    negated = index.negations.intersection(tokens)
+
+    def keeps_negation(phrase: str) -> bool:
+        # "we never sign contracts" must not pass for "we sign contracts".
+        return not negated or bool(negated.intersection(phrase.split()))
 
     # "no, once they pay they're gone": a known answer opening the sentence.
     prefix: tuple[str, float] | None = None
     for k in range(min(len(tokens) - 1, index.longest_prefix), 0, -1):
         head = " ".join(tokens[:k])
-        if head in index.phrases:
+        if head in index.phrases and keeps_negation(head):
             prefix = (index.phrases[head], PREFIX_SCORE + 2 * k)
             break
 
@@ -149,8 +161,9 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     for phrase, score, _ in process.extract(
         norm, index.phrases.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
     ):
-        oid = index.phrases[phrase]
-        best[oid] = max(best.get(oid, 0.0), score)
+        if keeps_negation(phrase):
+            oid = index.phrases[phrase]
+            best[oid] = max(best.get(oid, 0.0), score)
     if not best and len(tokens) == 1 and len(norm) >= MIN_EDIT_LEN:
         for phrase, oid in index.phrases.items():
             edits = Levenshtein.distance(norm, phrase, score_cutoff=MAX_EDITS)
@@ -171,7 +184,9 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
     for hit in index.inside.find(norm):
         # A negated phrase says the opposite; a "maybe" inside a sentence is no shrug.
-        if hit.negated or (hit.key == NOT_SURE and hit.length * 2 < len(tokens)):
+        # A "not sure" must open the message or be most of it ("hmm not sure tbh …").
+        shrug_ok = hit.start <= 2 or hit.length * 2 >= len(tokens)
+        if hit.negated or (hit.key == NOT_SURE and not shrug_ok):
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)

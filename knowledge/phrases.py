@@ -120,7 +120,14 @@ class PhraseIndex:
                         scores.append(score)
                     else:
                         hits.append(
-                            Hit(key, variant, i, i + n, sum(scores) / n, self._negated(tokens, i))
+                            Hit(
+                                key,
+                                variant,
+                                i,
+                                i + n,
+                                sum(scores) / n,
+                                self._negated(tokens, i, i + n),
+                            )
                         )
         hits.sort(key=lambda h: (-h.length, -h.score, h.start))
         kept: list[Hit] = []
@@ -129,7 +136,10 @@ class PhraseIndex:
                 kept.append(hit)
         return kept
 
-    def _negated(self, tokens: list[str], start: int) -> bool:
+    def _negated(self, tokens: list[str], start: int, end: int) -> bool:
+        # "usually not": a one-word negation right after the phrase counts too.
+        if end < len(tokens) and (tokens[end],) in self._negations:
+            return True
         window = tokens[max(0, start - NEGATION_WINDOW) : start]
         for negation in self._negations:
             n = len(negation)

@@ -38,8 +38,10 @@ def matches(condition: Mapping[str, list[str]], answers: Mapping[str, str]) -> b
 def recommend(kb: Knowledge, answers: Mapping[str, str], verdict: Verdict) -> Plan:
     cfg = kb.settings
     advice = [a for a in kb.advice if verdict.model in a.models and matches(a.when, answers)]
-    preferred = {tid for a in advice for tid in a.prefer}
-    avoided = {tid for a in advice for tid in a.avoid} - preferred
+    # "Avoid" wins over "prefer": advice against a tactic is the stronger statement
+    # (a one-product store is told not to convert even where another rule likes it).
+    avoided = {tid for a in advice for tid in a.avoid}
+    preferred = {tid for a in advice for tid in a.prefer} - avoided
 
     ranked: list[tuple[int, int, PickedTactic]] = []
     for order, tactic in enumerate(kb.tactics):
