@@ -66,7 +66,59 @@ class Engine:
     # --- entry point --------------------------------------------------------------
 
     def step(self, state: DialogState, event: Event) -> Turn:
-        state = state.model_copy(deep=True)
+        state, repaired = self.repair(state.model_copy(deep=True))
+        turn = self._step(state, event)
+        if repaired:
+            notice = render.notice(self.kb, turn.state, "content_changed")
+            return Turn(turn.state, [notice, *turn.replies])
+        return turn
+
+    def repair(self, state: DialogState) -> tuple[DialogState, bool]:
+        """Fit a stored state to the current questionnaire after the content changed.
+
+        Answers to removed questions or options are dropped; a current step that no longer
+        exists sends the owner back to the first unanswered question. Returns the state
+        and whether anything had to change.
+        """
+        steps = {s.id for s in self.flow.steps}
+        changed = False
+        for qid, answer in list(state.answers.items()):
+            question = self.kb.questions.get(qid)
+            valid = question is not None and (
+                answer.option is None
+                or answer.option == NOT_SURE
+                or self.kb.option(qid, answer.option) is not None
+            )
+            if not valid:
+                del state.answers[qid]
+                changed = True
+        kept = {
+            q: o
+            for q, o in state.prefilled.items()
+            if q in self.kb.questions and self.kb.option(q, o) is not None
+        }
+        if kept != state.prefilled:
+            state.prefilled, changed = kept, True
+        if any(h not in steps for h in state.history):
+            state.history, changed = [h for h in state.history if h in steps], True
+        if state.business_id and all(b.id != state.business_id for b in self.kb.businesses):
+            state.business_id, changed = None, True
+        if state.step is not None and state.step not in steps:
+            changed = True
+            state.pending_choices = []
+            path = self.flow.path(state.choice_answers())
+            state.history = [q for q in path if q in state.answers]
+            state.step = next((q for q in path if q not in state.answers), None)
+            if state.step is None:  # everything on the new path is answered
+                state.step = state.history.pop() if state.history else self.flow.start
+            state.turn += 1
+        if state.pending_choices and state.step is not None:
+            valid = {o.id for o in self.kb.questions[state.step].options} | {NOT_SURE}
+            if not set(state.pending_choices) <= valid:
+                state.pending_choices, changed = [], True
+        return state, changed
+
+    def _step(self, state: DialogState, event: Event) -> Turn:
         match event:
             case Start():
                 return self._start(state, event.name)
@@ -75,8 +127,11 @@ class Engine:
             case Help():
                 return Turn(state, [render.help_text(self.kb, state), *self._current(state)])
             case Cancel():
-                fresh = DialogState(lang=state.lang, turn=state.turn + 1)
-                return Turn(fresh, [render.notice(self.kb, fresh, "cancelled")])
+                # Pause, keeping the answers: /start offers to continue.
+                if state.phase == "asking":
+                    state.phase, state.pending_choices = "welcome", []
+                state.turn += 1
+                return Turn(state, [render.notice(self.kb, state, "cancelled")])
             case Back():
                 return self._back(state)
             case Choose():
@@ -113,6 +168,11 @@ class Engine:
     # --- phases -----------------------------------------------------------------------
 
     def _start(self, state: DialogState, name: str | None) -> Turn:
+        if render.resumable(state):
+            # /start mid-questionnaire (or a menu tap) must not wipe what was answered.
+            state.phase, state.pending_choices = "welcome", []
+            state.turn += 1
+            return Turn(state, [render.welcome(self.kb, self.flow, state, name)])
         fresh = DialogState(lang=state.lang, phase="welcome", turn=state.turn + 1)
         return Turn(fresh, [render.welcome(self.kb, self.flow, fresh, name)])
 
@@ -141,7 +201,7 @@ class Engine:
         """Re-show what the user should act on now (after help, a notice, bad input)."""
         if state.phase == "asking":
             if state.pending_choices:
-                return [render.did_you_mean(self.kb, state, state.pending_choices)]
+                return [render.did_you_mean(self.kb, self.flow, state, state.pending_choices)]
             return [render.question(self.kb, self.flow, state)]
         if state.phase == "done":
             return [render.result(self.kb, state, self.outcome(state))]
@@ -180,6 +240,12 @@ class Engine:
                 return self._begin(DialogState(lang=state.lang, turn=state.turn))
             return self._stale(state)
         if state.phase in ("new", "welcome"):
+            if option == render.CONTINUE and render.resumable(state):
+                state.phase = "asking"
+                state.turn += 1
+                return Turn(state, [render.question(self.kb, self.flow, state)])
+            if option == render.RESTART:
+                return self._restart(state)
             if option == render.BEGIN:
                 return self._begin(state)
             if option == render.EXPLAIN:
@@ -209,6 +275,9 @@ class Engine:
 
     def _typed(self, state: DialogState, text: str) -> Turn:
         text = text.strip()
+        label = self._typed_label(state, text)
+        if label is not None:  # typed a button's words ("summary", "back", "start over")
+            return self._choose(state, Choose(option=label))
         if state.phase in ("new", "welcome", "triage"):
             return self._typed_at_welcome(state, text)
         if state.phase == "done":
@@ -230,7 +299,10 @@ class Engine:
                 return self._advance(state, Answer(option=picked))
         meaning = interpret_answer(self.kb, state.step, text, state.lang)
         if meaning.kind == "option" and meaning.option is not None:
-            return self._advance(state, Answer(option=meaning.option))
+            # Say what a loosely typed answer was taken as, so a misreading shows at once.
+            exact = meaning.via == "label" and meaning.confidence >= 100
+            echo = None if exact else self.kb.option_label(state.step, meaning.option, state.lang)
+            return self._advance(state, Answer(option=meaning.option), echo=echo)
         if meaning.kind == "faq" and meaning.faq is not None:
             return Turn(state, [render.faq(self.kb, state, meaning.faq), *self._current(state)])
         if meaning.kind == "unanswerable":
@@ -240,7 +312,9 @@ class Engine:
         if meaning.kind == "ambiguous":
             state.pending_choices = meaning.alternatives[:2]
             state.turn += 1
-            return Turn(state, [render.did_you_mean(self.kb, state, state.pending_choices)])
+            return Turn(
+                state, [render.did_you_mean(self.kb, self.flow, state, state.pending_choices)]
+            )
         return Turn(
             state,
             [
@@ -250,6 +324,22 @@ class Engine:
                 render.question(self.kb, self.flow, state),
             ],
         )
+
+    def _typed_label(self, state: DialogState, text: str) -> str | None:
+        """The id of a button on screen whose label was typed (case, accents, emoji aside)."""
+        norm = normalise(text)
+        if not norm:
+            return None
+        options = [o for reply in self._current(state) for o in reply.options]
+        for option in options:
+            if normalise(option.label) == norm:
+                return option.id
+        if state.phase == "asking":  # answers go through the full matcher instead
+            return None
+        # Outside the questionnaire a word of a label is enough: "summary", "why".
+        typed = set(norm.split())
+        fits = [o.id for o in options if typed <= set(normalise(o.label).split())]
+        return fits[0] if len(fits) == 1 else None
 
     def _faq_turn(self, state: DialogState, text: str) -> Turn | None:
         """Answer a typed question from the FAQ, then show what was on screen again."""
@@ -328,11 +418,11 @@ class Engine:
             return Turn(state, [render.explain(self.kb, state)])
         if state.phase == "new":
             return self._start(state, None)
-        if state.phase == "triage":
+        if state.phase == "triage" or render.resumable(state):
             return Turn(state, self._current(state))
         return Turn(state, [render.notice(self.kb, state, "tap_start"), *self._current(state)])
 
-    def _advance(self, state: DialogState, answer: Answer) -> Turn:
+    def _advance(self, state: DialogState, answer: Answer, echo: str | None = None) -> Turn:
         assert state.step is not None
         state.answers[state.step] = answer
         state.pending_choices = []
@@ -343,4 +433,4 @@ class Engine:
             state.phase, state.step = "done", None
             return Turn(state, [render.result(self.kb, state, self.outcome(state))])
         state.step = nxt
-        return Turn(state, [render.question(self.kb, self.flow, state)])
+        return Turn(state, [render.question(self.kb, self.flow, state, echo=echo)])

@@ -40,9 +40,25 @@ def _opt(kb: Knowledge, key: str, lang: str, action: str) -> ReplyOption:
     return ReplyOption(id=action, label=kb.text(key, lang))
 
 
+def resumable(state: DialogState) -> bool:
+    """An unfinished questionnaire with answers worth keeping."""
+    return state.phase in ("welcome", "asking") and state.step is not None and bool(state.answers)
+
+
 def welcome(kb: Knowledge, flow: Flow, state: DialogState, name: str | None) -> Reply:
     lang = state.lang
     greeting = kb.text("greeting_named", lang, name=name) if name else kb.text("greeting", lang)
+    if resumable(state):
+        n, total = progress(flow, state)
+        return Reply(
+            kind="question",
+            text=kb.text("resume_prompt", lang, greeting=greeting, n=n, total=total),
+            options=[
+                _opt(kb, "btn_resume", lang, CONTINUE),
+                _opt(kb, "btn_restart", lang, RESTART),
+            ],
+            turn=state.turn,
+        )
     count = len(flow.path(state.choice_answers()))
     return Reply(
         kind="question",
@@ -83,13 +99,21 @@ def progress(flow: Flow, state: DialogState) -> tuple[int, int]:
     return n, total
 
 
-def question(kb: Knowledge, flow: Flow, state: DialogState) -> Reply:
+def _question_line(kb: Knowledge, flow: Flow, state: DialogState) -> str:
+    assert state.step is not None
+    n, total = progress(flow, state)
+    bar = BAR_FULL * n + BAR_EMPTY * (total - n)
+    text = pick(kb.questions[state.step].text, state.lang)
+    return kb.text("question", state.lang, n=n, total=total, bar=bar, text=text)
+
+
+def question(kb: Knowledge, flow: Flow, state: DialogState, echo: str | None = None) -> Reply:
+    """The current question; ``echo`` confirms how a typed answer was understood."""
     assert state.step is not None
     lang = state.lang
     q = kb.questions[state.step]
-    n, total = progress(flow, state)
-    bar = BAR_FULL * n + BAR_EMPTY * (total - n)
-    parts = [kb.text("question", lang, n=n, total=total, bar=bar, text=pick(q.text, lang))]
+    parts = [kb.text("understood", lang, answer=echo)] if echo else []
+    parts.append(_question_line(kb, flow, state))
     if q.hint:
         parts.append(pick(q.hint, lang))
     previous = state.answers.get(q.id)
@@ -129,16 +153,21 @@ def question(kb: Knowledge, flow: Flow, state: DialogState) -> Reply:
     return Reply(kind="question", text="\n".join(parts), options=options, turn=state.turn)
 
 
-def did_you_mean(kb: Knowledge, state: DialogState, choices: list[str]) -> Reply:
+def did_you_mean(kb: Knowledge, flow: Flow, state: DialogState, choices: list[str]) -> Reply:
     assert state.step is not None
     lang = state.lang
     labels = [kb.option_label(state.step, c, lang) for c in choices]
-    return Reply(
-        kind="question",
-        text=kb.text("did_you_mean", lang, first=labels[0], second=labels[1]),
-        options=[ReplyOption(id=c, label=label) for c, label in zip(choices, labels, strict=True)],
-        turn=state.turn,
+    options = [ReplyOption(id=c, label=label) for c, label in zip(choices, labels, strict=True)]
+    if NOT_SURE not in choices:
+        options.append(ReplyOption(id=NOT_SURE, label=pick(kb.questions_file.not_sure, lang)))
+    if state.history:
+        options.append(_opt(kb, "btn_back", lang, BACK))
+    text = (
+        _question_line(kb, flow, state)
+        + "\n"
+        + kb.text("did_you_mean", lang, first=labels[0], second=labels[1])
     )
+    return Reply(kind="question", text=text, options=options, turn=state.turn)
 
 
 def example_answer(kb: Knowledge, state: DialogState) -> str:
@@ -334,7 +363,7 @@ def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
     for n, picked in enumerate(outcome.plan.tactics, start=1):
         t = kb.tactics_by_id[picked.id]
         if picked.because:
-            answers = "; ".join(
+            answers = (kb.text("list_separator", lang) + " ").join(
                 kb.text(
                     "answer_pair",
                     lang,
@@ -362,16 +391,17 @@ def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
 def summary(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
     lang = state.lang
     v = outcome.verdict
-    signals = "; ".join(_reason_short(kb, r, lang) for r in v.reasons)
-    tactics = "; ".join(pick(kb.tactics_by_id[p.id].title, lang) for p in outcome.plan.tactics)
+    separator = kb.text("list_separator", lang) + " "
+    signals = separator.join(_reason_short(kb, r, lang) for r in v.reasons)
+    tactics = separator.join(pick(kb.tactics_by_id[p.id].title, lang) for p in outcome.plan.tactics)
     text = kb.text(
         "summary",
         lang,
-        business=outcome.business or "-",
+        business=outcome.business or kb.text("none_placeholder", lang),
         model=pick(kb.models[v.model].name, lang),
         score=v.score,
         confidence=kb.text(f"confidence_{v.confidence_label}", lang),
-        signals=signals or "-",
+        signals=signals or kb.text("none_placeholder", lang),
         tactics=tactics,
     )
     return Reply(kind="info", text=text)
