@@ -78,10 +78,30 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    if mode == "webhook" and not settings.webhook_url:
-        print("clientwise: invalid setting WEBHOOK_URL: required in webhook mode", file=sys.stderr)
-        return 2
+    use_webhook = mode == "webhook" or (mode == "auto" and bool(settings.webhook_url))
+    for variable, value in (
+        ("WEBHOOK_URL", settings.webhook_url),
+        ("WEBHOOK_SECRET", settings.webhook_secret),
+    ):
+        if use_webhook and not value:
+            # Without the secret anyone who learns the URL could post forged updates.
+            print(
+                f"clientwise: invalid setting {variable}: required in webhook mode", file=sys.stderr
+            )
+            return 2
+    from telegram.error import InvalidToken
+
+    from bot.logs import redact
     from bot.run import run_telegram
 
-    use_webhook = mode == "webhook" or (mode == "auto" and bool(settings.webhook_url))
-    return run_telegram(settings, engine, webhook=use_webhook)
+    try:
+        return run_telegram(settings, engine, webhook=use_webhook)
+    except InvalidToken:
+        print(
+            "clientwise: invalid setting TELEGRAM_BOT_TOKEN: rejected by the Bot API server",
+            file=sys.stderr,
+        )
+        return 2
+    except Exception as exc:  # one clear line, never a traceback with secrets in it
+        print(f"clientwise: stopped: {redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        return 1

@@ -6,11 +6,12 @@ naming the variable, so the CLI can exit with code 2 instead of a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 
@@ -35,6 +36,29 @@ class Settings(BaseSettings):
     admin_ids: list[int] = Field(default_factory=list, validation_alias="CLIENTWISE_ADMIN_IDS")
     log_level: str = Field(default="INFO", validation_alias="CLIENTWISE_LOG_LEVEL")
 
+    @field_validator("telegram_bot_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # TELEGRAM_BOT_TOKEN= in a .env template means "no token", not a broken one.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(r"\d{3,}:[\w-]{20,}", value.get_secret_value()):
+            raise ValueError("does not look like a token from @BotFather (digits:letters)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and - only.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("use 1-256 characters: letters, digits, _ and -")
+        return value
+
     @field_validator("webhook_url")
     @classmethod
     def _webhook_is_a_url(cls, value: str | None) -> str | None:
@@ -55,6 +79,8 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     try:
         return Settings()
+    except SettingsError as exc:  # e.g. a list variable that is not JSON
+        raise ConfigError(str(exc).split("\n")[0]) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         variable = str(first["loc"][0]).upper() if first["loc"] else "settings"

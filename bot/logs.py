@@ -8,6 +8,8 @@ traceback of every logger before any handler sees it.
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
 from collections.abc import Iterable
 
 REDACTED = "<token>"
@@ -37,6 +39,14 @@ def install_redaction(secrets: Iterable[str]) -> None:
 
     factory._clientwise = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(factory)
+
+    # Uncaught exceptions bypass logging; their text (PTB's InvalidToken quotes the
+    # token) is scrubbed too.
+    def excepthook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        text = "".join(traceback.format_exception(kind, error, tb))  # type: ignore[arg-type]
+        sys.stderr.write(redact(text))
+
+    sys.excepthook = excepthook
 
 
 def redact(text: str) -> str:

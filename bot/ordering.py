@@ -1,16 +1,18 @@
 """Per-chat ordering for concurrently processed updates.
 
-With ``concurrent_updates`` PTB runs updates in parallel but promises no order within
-a chat. ``ChatOrderedProcessor`` serialises the updates of one chat behind a per-chat
-lock (asyncio locks queue waiters first-come, first-served) while other chats proceed,
-and writes the one structured log line per update.
+With ``concurrent_updates`` PTB runs updates in parallel but promises no order within a
+chat. ``ChatOrderedProcessor`` keeps one queue per chat: the first update of a chat
+becomes that chat's worker and drains the queue in arrival order; later updates of the
+same chat are queued behind it and give their processing slot back at once, so one busy
+chat never holds more than one slot while other chats proceed. It also writes the one
+structured log line per handled update.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable
 from contextvars import ContextVar
 from typing import Any
@@ -33,38 +35,59 @@ def chat_key(update: object) -> int | None:
 class ChatOrderedProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 64) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[int | None, asyncio.Lock] = {}
-        self._users: dict[int | None, int] = {}
+        self._queues: dict[int, deque[tuple[object, Awaitable[Any]]]] = {}
+
+    @property
+    def queued(self) -> int:
+        """Updates waiting behind another update of their chat."""
+        return sum(len(q) - 1 for q in self._queues.values())
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = chat_key(update)
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._users[key] = self._users.get(key, 0) + 1
+        if key is None:
+            await _run(update, None, coroutine)
+            return
+        queue = self._queues.get(key)
+        if queue is not None:  # this chat already has a worker: wait in its queue
+            queue.append((update, coroutine))
+            return
+        queue = self._queues[key] = deque([(update, coroutine)])
         try:
-            async with lock:
-                note: dict[str, object] = {}
-                token = update_note.set(note)
-                started = time.perf_counter()
+            while queue:
+                current, work = queue[0]
                 try:
-                    await coroutine
+                    await _run(current, key, work)
                 finally:
-                    update_note.reset(token)
-                    _log_update(update, key, note, time.perf_counter() - started)
+                    queue.popleft()
         finally:
-            self._users[key] -= 1
-            if not self._users[key]:  # forget idle chats so the dict stays small
-                del self._users[key], self._locks[key]
+            del self._queues[key]
 
     async def initialize(self) -> None:
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to tear down."""
+        """Nothing to tear down: PTB waits for the workers, which drain their queues."""
 
 
-def _log_update(update: object, chat: int | None, note: dict[str, object], seconds: float) -> None:
-    update_id = update.update_id if isinstance(update, Update) else None
-    fields = " ".join(f"{k}={v}" for k, v in note.items())
-    log.info(
-        "update=%s chat=%s %s ms=%.1f", update_id, chat, fields or "event=none", seconds * 1000
-    )
+async def _run(update: object, chat: int | None, work: Awaitable[Any]) -> None:
+    note: dict[str, object] = {}
+    token = update_note.set(note)
+    started = time.perf_counter()
+    try:
+        await work
+    except Exception:  # PTB reports handler errors itself; never let one stop a queue
+        log.exception("update=%s crashed outside the handlers", _update_id(update))
+    finally:
+        update_note.reset(token)
+        fields = " ".join(f"{k}={v}" for k, v in note.items())
+        log.info(
+            "update=%s chat=%s %s ms=%.1f",
+            _update_id(update),
+            chat,
+            fields or "event=none",
+            (time.perf_counter() - started) * 1000,
+        )
+
+
+def _update_id(update: object) -> int | None:
+    return update.update_id if isinstance(update, Update) else None

@@ -86,9 +86,17 @@ def m002_results_by_time(db: Database) -> None:
     db["results"].create_index(["finished_at"])
 
 
+@migrations()
+def m003_delivered_turn(db: Database) -> None:
+    # The turn whose replies reached the user: text typed while it lags behind the state
+    # was meant for an older question (the newer one never arrived).
+    db["conversations"].add_column("delivered_turn", int)
+
+
 class StoredConversation(BaseModel):
     state: DialogState
     message_id: int | None = None
+    delivered_turn: int | None = None
 
 
 class ResultRow(BaseModel):
@@ -195,7 +203,9 @@ class Store:
             return None
         row = rows[0]
         return StoredConversation(
-            state=DialogState.model_validate_json(row["state"]), message_id=row["message_id"]
+            state=DialogState.model_validate_json(row["state"]),
+            message_id=row["message_id"],
+            delivered_turn=row.get("delivered_turn"),
         )
 
     def save_step(
@@ -238,6 +248,16 @@ class Store:
 
     def set_message_id(self, chat_id: int, user_id: int, message_id: int) -> None:
         self.db["conversations"].update((chat_id, user_id), {"message_id": message_id})
+
+    def mark_delivered(self, chat_id: int, user_id: int, turn: int, message_id: int | None) -> None:
+        """The replies of ``turn`` reached the user (and which message shows the question)."""
+        values: dict[str, int] = {"delivered_turn": turn}
+        if message_id is not None:
+            values["message_id"] = message_id
+        if list(
+            self.db["conversations"].rows_where("chat_id = ? AND user_id = ?", [chat_id, user_id])
+        ):
+            self.db["conversations"].update((chat_id, user_id), values)
 
     # --- users -----------------------------------------------------------------------------
 

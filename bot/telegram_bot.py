@@ -15,6 +15,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from pydantic import ValidationError
 from telegram import (
     Bot,
     BotCommand,
@@ -44,14 +45,15 @@ from bot.ordering import ChatOrderedProcessor, update_note
 from bot.storage import ResultRow, Store, StoredConversation
 from dialogs.conversation import command_event
 from dialogs.engine import Engine
-from dialogs.events import Choose, Event, Reply, Start, Typed
+from dialogs.events import Choose, Event, Help, Reply, Start, Triage, Typed
 from dialogs.state import DialogState
 from knowledge.schema import DEFAULT_LANG
 
 log = logging.getLogger("clientwise.telegram")
 
-CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31})$")
-FORGET_YES, FORGET_NO = "forget:yes", "forget:no"
+CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31}):(\d{1,15})$")
+FORGET_DATA = re.compile(r"^forget:(yes|no):(\d{1,15})$")
+DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a payload
 COMMANDS = ("start", "help", "back", "restart", "triage", "cancel", "forget")
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
@@ -61,8 +63,9 @@ RECOVERY_WINDOW = 3600
 T = TypeVar("T")
 
 
-def callback_data(turn: int | None, option: str) -> str:
-    data = f"{turn or 0}:{option}"
+def callback_data(turn: int | None, option: str, owner: int) -> str:
+    """``turn:option:owner`` — the owner lets group chats refuse other members' taps."""
+    data = f"{turn or 0}:{option}:{owner}"
     # ids are short ASCII by schema; this guards the 64-byte limit if that ever changes.
     assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA, data
     return data
@@ -97,6 +100,7 @@ class TelegramFrontEnd:
         app.add_handler(CommandHandler([c for c in COMMANDS if c != "forget"], self._on_command))
         app.add_handler(CallbackQueryHandler(self._on_forget_button, pattern=r"^forget:"))
         app.add_handler(CallbackQueryHandler(self._on_button))
+        app.add_handler(MessageHandler(filters.COMMAND, self._on_unknown_command))
         app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self._on_text))
         app.add_handler(MessageHandler(filters.ALL, self._on_other))
         app.add_error_handler(self._on_error)
@@ -131,7 +135,7 @@ class TelegramFrontEnd:
                 await asyncio.sleep(0.3 * 2**attempt)
         raise AssertionError("unreachable")
 
-    def _keyboard(self, reply: Reply, lang: str) -> InlineKeyboardMarkup | None:
+    def _keyboard(self, reply: Reply, lang: str, owner: int) -> InlineKeyboardMarkup | None:
         if not reply.options:
             return None
         mark = self.kb.text("selected_mark", lang)
@@ -139,7 +143,7 @@ class TelegramFrontEnd:
             [
                 InlineKeyboardButton(
                     f"{mark} {o.label}" if o.selected else o.label,
-                    callback_data=callback_data(reply.turn, o.id),
+                    callback_data=callback_data(reply.turn, o.id, owner),
                 )
             ]
             for o in reply.options
@@ -180,13 +184,18 @@ class TelegramFrontEnd:
         return True
 
     async def _deliver(
-        self, chat_id: int, replies: list[Reply], lang: str, edit_message_id: int | None
+        self,
+        chat_id: int,
+        replies: list[Reply],
+        lang: str,
+        edit_message_id: int | None,
+        owner: int,
     ) -> int | None:
         """Send replies; returns the id of the message now showing the current options."""
         last_with_options = max((i for i, r in enumerate(replies) if r.options), default=None)
         current: int | None = None
         for i, reply in enumerate(replies):
-            markup = self._keyboard(reply, lang)
+            markup = self._keyboard(reply, lang, owner)
             editable = i == last_with_options and edit_message_id is not None
             if editable and await self._edit(chat_id, edit_message_id, reply.text, markup):
                 current = edit_message_id
@@ -201,7 +210,12 @@ class TelegramFrontEnd:
     def _load(self, update: Update) -> StoredConversation:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
-        stored = self.store.load(chat.id, user.id)
+        try:
+            stored = self.store.load(chat.id, user.id)
+        except ValidationError:  # stored by an incompatible older version: start afresh
+            log.warning("chat=%s user=%s: unreadable stored state, starting afresh",
+                        chat.id, user.id)  # fmt: skip
+            stored = None
         if stored is None:
             stored = StoredConversation(state=DialogState(lang=self.lang_for(user.language_code)))
         return stored
@@ -226,9 +240,8 @@ class TelegramFrontEnd:
             result=result,
         )
         self._note(event=event.kind, phase=state.phase, step=state.step, turn=state.turn)
-        current = await self._deliver(chat.id, turn.replies, state.lang, edit_message_id)
-        if current is not None and current != stored.message_id:
-            self.store.set_message_id(chat.id, user.id, current)
+        current = await self._deliver(chat.id, turn.replies, state.lang, edit_message_id, user.id)
+        self.store.mark_delivered(chat.id, user.id, state.turn, current)
         self.store.mark_replied(update.update_id)
 
     async def _resend_current(self, update: Update) -> None:
@@ -237,9 +250,8 @@ class TelegramFrontEnd:
         assert chat is not None and user is not None
         stored = self._load(update)
         replies = self.engine.current(stored.state)
-        current = await self._deliver(chat.id, replies, stored.state.lang, None)
-        if current is not None:
-            self.store.set_message_id(chat.id, user.id, current)
+        current = await self._deliver(chat.id, replies, stored.state.lang, None, user.id)
+        self.store.mark_delivered(chat.id, user.id, stored.state.turn, current)
 
     def _done(self, update: Update, replied: bool = True) -> None:
         chat, user = update.effective_chat, update.effective_user
@@ -252,16 +264,22 @@ class TelegramFrontEnd:
         recovered = 0
         seen: set[tuple[int, int]] = set()
         for update_id, chat_id, user_id in self.store.unreplied(RECOVERY_WINDOW):
-            if (chat_id, user_id) not in seen and self.store.is_active(user_id):
-                seen.add((chat_id, user_id))
-                stored = self.store.load(chat_id, user_id)
-                if stored is not None:
-                    replies = self.engine.current(stored.state)
-                    current = await self._deliver(chat_id, replies, stored.state.lang, None)
-                    if current is not None:
-                        self.store.set_message_id(chat_id, user_id, current)
-                    recovered += 1
-            self.store.mark_replied(update_id)
+            try:
+                if (chat_id, user_id) not in seen and self.store.is_active(user_id):
+                    seen.add((chat_id, user_id))
+                    stored = self.store.load(chat_id, user_id)
+                    if stored is not None:
+                        replies = self.engine.current(self.engine.repair(stored.state)[0])
+                        lang = stored.state.lang
+                        current = await self._deliver(chat_id, replies, lang, None, user_id)
+                        self.store.mark_delivered(chat_id, user_id, stored.state.turn, current)
+                        recovered += 1
+            except Forbidden:
+                self.store.mark_inactive(user_id)
+            except Exception:  # one unreachable chat must not keep the bot from starting
+                log.warning("recovery for chat=%s failed", chat_id, exc_info=True)
+            finally:
+                self.store.mark_replied(update_id)
         return recovered
 
     # --- handlers -----------------------------------------------------------------------------
@@ -298,9 +316,23 @@ class TelegramFrontEnd:
         user = update.effective_user
         assert message is not None and user is not None
         event = command_event(message.text or "", user.first_name)
-        if isinstance(event, Start) and event.payload:
-            self._note(payload=event.payload[:32])
+        if isinstance(event, Start):
+            # Deep links carry at most 64 of [A-Za-z0-9_-]; anything else is not ours.
+            payload = DEEP_LINK.sub("", " ".join(context.args or []))[:64] or None
+            event = Start(name=user.first_name, payload=payload)
+            if payload:
+                self._note(payload=payload)
+        elif isinstance(event, Triage):
+            event = Triage(text=" ".join(context.args or []))
         await self._step(update, event or Start(name=user.first_name))
+
+    async def _on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/foo: the help text in private chats; in groups it may be another bot's."""
+        self._note(event="unknown_command")
+        if self._is_group(update):
+            self._done(update)
+            return
+        await self._step(update, Help())
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -313,15 +345,29 @@ class TelegramFrontEnd:
                 self._note(event="group_chatter")
                 self._done(update)
                 return
+        stored = self._load(update)
+        if stored.delivered_turn is not None and stored.delivered_turn != stored.state.turn:
+            # The last question never reached the user (send failed or crash): this text
+            # answers the one they saw, so show the current question instead of guessing.
+            self._note(event="text_for_undelivered_turn")
+            await self._resend_current(update)
+            self._done(update)
+            return
         await self._step(update, Typed(text=message.text or ""))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        assert query is not None
         chat, user = update.effective_chat, update.effective_user
+        assert query is not None and chat is not None and user is not None
         match = CALLBACK_DATA.match(query.data or "")
-        stored = self.store.load(chat.id, user.id) if chat and user else None
-        if match is None or stored is None or chat is None or query.message is None:
+        if match is not None and int(match[3]) != user.id:
+            # Another member's question (groups) or data copied from elsewhere.
+            self._note(event="other_users_button")
+            await self._answer(query, self.kb.text("not_your_question", self._lang(None, update)))
+            self._done(update)
+            return
+        stored = self.store.load(chat.id, user.id)
+        if match is None or stored is None or query.message is None:
             self._note(event="forged_button")
             await self._answer(query, self.kb.text("stale_button", self._lang(stored, update)))
             self._done(update)
@@ -330,11 +376,6 @@ class TelegramFrontEnd:
         turn, option = int(match[1]), match[2]
         message_id = query.message.message_id
         if stored.message_id is not None and message_id != stored.message_id:
-            if self._is_group(update):
-                self._note(event="other_users_button")
-                await self._answer(query, self.kb.text("not_your_question", lang))
-                self._done(update)
-                return
             self._note(event="old_button")
             await self._answer(query, self.kb.text("stale_button", lang))
             await self._resend_current(update)
@@ -346,11 +387,14 @@ class TelegramFrontEnd:
             self._note(event="stale_button")
             await self._answer(query, self.kb.text("stale_button", lang))
             current = self.engine.current(stored.state)
-            await self._deliver(chat.id, current, lang, message_id)
+            shown = await self._deliver(chat.id, current, lang, message_id, user.id)
+            self.store.mark_delivered(chat.id, user.id, stored.state.turn, shown)
             self._done(update)
             return
         await self._answer(query, None)
-        await self._step(update, Choose(option=option, turn=turn), edit_message_id=message_id)
+        # The result card stays in the chat; what follows it arrives as new messages.
+        edit = None if stored.state.phase == "done" else message_id
+        await self._step(update, Choose(option=option, turn=turn), edit_message_id=edit)
 
     def _lang(self, stored: StoredConversation | None, update: Update) -> str:
         if stored is not None:
@@ -365,21 +409,18 @@ class TelegramFrontEnd:
             log.debug("callback answer refused: %s", exc)
 
     async def _on_forget_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat = update.effective_chat
-        assert chat is not None
-        lang = self._lang(self.store.load(chat.id, update.effective_user.id), update)  # type: ignore[union-attr]
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        lang = self._lang(self.store.load(chat.id, user.id), update)
+        # The asker's id rides along: in a group only they can confirm.
         markup = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        self.kb.text("btn_forget_yes", lang), callback_data=FORGET_YES
+                        self.kb.text(key, lang), callback_data=f"forget:{v}:{user.id}"
                     )
-                ],
-                [
-                    InlineKeyboardButton(
-                        self.kb.text("btn_forget_no", lang), callback_data=FORGET_NO
-                    )
-                ],
+                ]
+                for key, v in (("btn_forget_yes", "yes"), ("btn_forget_no", "no"))
             ]
         )
         self._note(event="forget_asked")
@@ -391,8 +432,14 @@ class TelegramFrontEnd:
         chat, user = update.effective_chat, update.effective_user
         assert query is not None and chat is not None and user is not None
         lang = self._lang(self.store.load(chat.id, user.id), update)
+        match = FORGET_DATA.match(query.data or "")
+        if match is None or int(match[2]) != user.id:  # only the asker can confirm
+            self._note(event="other_users_button")
+            await self._answer(query, self.kb.text("not_your_question", lang))
+            self._done(update)
+            return
         await self._answer(query, None)
-        if query.data == FORGET_YES:
+        if match[1] == "yes":
             self.store.forget(user.id)
             text = self.kb.text("forgotten", lang)
             self._note(event="forgotten")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from knowledge.loader import KnowledgeError, read_yaml
+from knowledge.loader import KnowledgeError, read_checked
 from knowledge.model import NOT_SURE, Knowledge
 from knowledge.recommend import matches
 from knowledge.schema import Id
@@ -72,8 +72,12 @@ class Flow(_Strict):
 
 def load_flow(kb: Knowledge, path: Path = FLOW_FILE) -> Flow:
     name = path.name
+    problems: list[str] = []
+    ok, raw = read_checked(path, problems)
+    if not ok:
+        raise KnowledgeError(problems)
     try:
-        flow = Flow.model_validate(read_yaml(path))
+        flow = Flow.model_validate(raw)
     except ValidationError as exc:
         raise KnowledgeError(
             [f"{name}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]

@@ -52,6 +52,20 @@ class _StringBoolLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """YAML 1.1 reads yes/no/on/off as booleans; in this content they are words."""
 
 
+def _unique_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    """A key written twice is a mistake (the second silently wins in plain YAML)."""
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=True)
+
+
+_StringBoolLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
 _StringBoolLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -67,17 +81,29 @@ def _field_path(loc: Iterable[int | str]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
-def _load_file(path: Path, model: type[M], problems: list[str]) -> M | None:
+def read_checked(path: Path, problems: list[str]) -> tuple[bool, Any]:
+    """Read a YAML file, turning every way it can fail into one ``file: where: what``."""
     name = path.name
     if not path.exists():
         problems.append(f"{name}: file is missing")
-        return None
+        return False, None
     try:
-        raw = read_yaml(path)
+        return True, read_yaml(path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "(parse)"
         problems.append(f"{name}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})")
+    except UnicodeDecodeError:
+        problems.append(f"{name}: (encoding): not UTF-8 text")
+    except OSError as exc:
+        problems.append(f"{name}: (file): cannot be read ({exc.strerror})")
+    return False, None
+
+
+def _load_file(path: Path, model: type[M], problems: list[str]) -> M | None:
+    name = path.name
+    ok, raw = read_checked(path, problems)
+    if not ok:
         return None
     try:
         return model.model_validate(raw)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,9 @@ class FakeTelegram:
         self._faults: dict[str, list[Fault]] = {}
         self._blocked_chats: set[int] = set()
         self._history: dict[int, dict[str, Any]] = {}
+        self._forced: list[dict[str, Any]] = []
+        # Per-method upper bound of a random delay before answering (seconds).
+        self.latency: dict[str, float] = {}
         self._new_update: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -109,9 +113,8 @@ class FakeTelegram:
         return update_id
 
     def redeliver(self, update_id: int) -> None:
-        """Deliver an already delivered update again, as Telegram does after a lost ack."""
-        original = self._history[update_id]
-        self._pending.append(dict(original))
+        """Deliver an update once more even though it was confirmed (a webhook retry)."""
+        self._forced.append(dict(self._history[update_id]))
         self._wake()
 
     def delivered(self, update_id: int) -> bool:
@@ -226,6 +229,8 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
+        if method in self.latency:
+            await asyncio.sleep(random.uniform(0, self.latency[method]))
         faults = self._faults.get(method)
         if faults:
             fault = faults.pop(0)
@@ -267,21 +272,21 @@ class FakeTelegram:
     async def _api_getUpdates(self, params: dict[str, Any]) -> web.Response:
         offset = params.get("offset")
         if offset:
-            # Confirmed: everything below the offset is gone for good.
+            # Confirmed: everything below the offset is gone for good. Unconfirmed updates
+            # are handed out again — after a crash, the restarted bot gets them twice.
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
         timeout = min(float(params.get("timeout", 0) or 0), 2.0)
         deadline = time.monotonic() + timeout
         assert self._new_update is not None
-        while not self._pending and time.monotonic() < deadline:
+        while not (self._pending or self._forced) and time.monotonic() < deadline:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
             except TimeoutError:
                 break
         limit = params.get("limit", 100)
-        batch = self._pending[:limit]
-        # Hand each out once; a redelivery is queued explicitly with redeliver().
-        self._pending = self._pending[len(batch) :]
+        batch = (self._forced + self._pending)[:limit]
+        self._forced = []
         self._delivered.update(u["update_id"] for u in batch)
         return self._ok(batch)
 

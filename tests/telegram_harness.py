@@ -44,9 +44,11 @@ class BotHarness:
                 raise TimeoutError(f"bot did not finish updates {update_ids}")
             await asyncio.sleep(0.01)
             fetched = all(self.fake.delivered(u) for u in update_ids)
+            processor = self.app.update_processor
             idle = (
                 self.app.update_queue.empty()
-                and self.app.update_processor.current_concurrent_updates == 0
+                and processor.current_concurrent_updates == 0
+                and getattr(processor, "queued", 0) == 0
             )
             quiet = quiet + 1 if fetched and idle else 0
 

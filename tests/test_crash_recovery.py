@@ -72,7 +72,7 @@ async def _play(fake: FakeTelegram, user: dict, business_id: str, deadline: floa
             option = typical[qid]
             data = next(
                 b["callback_data"] for b in message.flat_buttons
-                if b["callback_data"].endswith(f":{option}")
+                if b["callback_data"].split(":")[1] == option
             )  # fmt: skip
             fake.press(user, message, data)
         waited = 0.0
