@@ -76,12 +76,26 @@ class Settings(BaseSettings):
         return value.upper()
 
 
+def _variable(field: str) -> str:
+    """The environment variable behind a settings field, as users know it."""
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    if isinstance(alias, str):
+        return alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return field.upper() or "settings"
+
+
 def load_settings() -> Settings:
     try:
         return Settings()
     except SettingsError as exc:  # e.g. a list variable that is not JSON
-        raise ConfigError(str(exc).split("\n")[0]) from None
+        found = re.search(r'field "(\w+)"', str(exc))
+        name = found.group(1) if found else ""
+        raise ConfigError(f"{_variable(name)}: not valid JSON, e.g. [12345, 67890]") from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        variable = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        where = str(first["loc"][0]) if first["loc"] else ""
+        variable = _variable(where) if where in Settings.model_fields else where.upper()
         raise ConfigError(f"{variable}: {first['msg']}") from None

@@ -6,10 +6,12 @@ finish the updates in hand, then shut down — so a deploy loses no in-flight up
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import urlparse
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
 from bot.logs import configure_logging
@@ -20,12 +22,33 @@ from dialogs.engine import Engine
 log = logging.getLogger("clientwise")
 
 
+async def _check_token(settings: Settings) -> None:
+    """Ask the Bot API who we are before starting, so a wrong token is one clear error.
+
+    PTB would find out too, but only inside its retry loop, which logs a traceback.
+    Network trouble is not fatal here: PTB's own start-up retries it.
+    """
+    assert settings.telegram_bot_token is not None
+    bot = Bot(
+        settings.telegram_bot_token.get_secret_value(), base_url=settings.telegram_api_base_url
+    )
+    try:
+        await bot.initialize()
+    except InvalidToken:
+        raise
+    except NetworkError as exc:
+        log.warning("could not reach the Bot API yet (%s); starting anyway", exc)
+    finally:
+        await bot.shutdown()
+
+
 def run_telegram(settings: Settings, engine: Engine, *, webhook: bool) -> int:
     assert settings.telegram_bot_token is not None
     secrets = [settings.telegram_bot_token.get_secret_value()]
     if settings.webhook_secret:
         secrets.append(settings.webhook_secret.get_secret_value())
     configure_logging(settings.log_level, secrets)
+    asyncio.run(_check_token(settings))
     store = Store(settings.database)
     app = build_application(settings, engine, store)
     try:

@@ -42,9 +42,15 @@ def _question_on_screen(text: str) -> str | None:
 
 async def _start_bot(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=env,
-        stdin=asyncio.subprocess.DEVNULL, stdout=log.open("ab"), stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=ROOT,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=log.open("ab"),
+        stderr=asyncio.subprocess.STDOUT,
+    )
 
 
 async def _play(fake: FakeTelegram, user: dict, business_id: str, deadline: float) -> None:
@@ -71,9 +77,10 @@ async def _play(fake: FakeTelegram, user: dict, business_id: str, deadline: floa
         else:
             option = typical[qid]
             data = next(
-                b["callback_data"] for b in message.flat_buttons
+                b["callback_data"]
+                for b in message.flat_buttons
                 if b["callback_data"].split(":")[1] == option
-            )  # fmt: skip
+            )
             fake.press(user, message, data)
         waited = 0.0
         while waited < PATIENCE:

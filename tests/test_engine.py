@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.engine import MAX_DESCRIPTION, Engine
-from dialogs.events import Back, Choose, Help, Restart, Start, Typed
+from dialogs.events import Back, Cancel, Choose, Help, Restart, Start, Typed
 from dialogs.render import BACK, BEGIN, KEEP
 from dialogs.state import DialogState
 
@@ -153,3 +153,67 @@ def test_first_message_of_any_kind_opens_the_welcome(engine: Engine) -> None:
     turn = engine.step(DialogState(), Typed(text="hi"))
     assert turn.state.phase == "welcome"
     assert turn.replies[0].options[0].id == BEGIN
+
+
+def test_start_mid_questionnaire_keeps_answers_and_offers_to_resume(engine: Engine) -> None:
+    state = engine.step(_asking(engine), Typed(text="law firm")).state
+    state = engine.step(state, Choose(option="sometimes")).state
+    turn = engine.step(state, Start(name="Ana"))
+    assert turn.state.answers == state.answers
+    assert [o.id for o in turn.replies[0].options] == ["continue", "restart"]
+    resumed = engine.step(turn.state, Choose(option="continue")).state
+    assert resumed.phase == "asking" and resumed.step == state.step
+
+
+def test_cancel_pauses_without_losing_answers(engine: Engine) -> None:
+    state = engine.step(_asking(engine), Typed(text="law firm")).state
+    paused = engine.step(state, Cancel()).state
+    assert paused.answers == state.answers and paused.phase == "welcome"
+    assert engine.step(paused, Typed(text="continue")).state.phase == "asking"
+
+
+def test_state_from_an_older_questionnaire_is_repaired(engine: Engine) -> None:
+    state = engine.step(_asking(engine), Typed(text="law firm")).state
+    state = engine.step(state, Choose(option="usually")).state
+    old = state.model_copy(deep=True)
+    old.answers["retired_question"] = old.answers["contract"]
+    old.answers["contract"] = old.answers["contract"].model_copy(update={"option": "gone"})
+    old.history.append("retired_question")
+    old.step = "retired_question"
+    turn = engine.step(old, Help())
+    assert "questionnaire was updated" in turn.replies[0].text
+    assert "retired_question" not in turn.state.answers
+    assert turn.state.step == "contract"  # its answer was dropped, so it is asked again
+
+
+def test_typed_button_words_work_after_the_result(engine: Engine) -> None:
+    done = _answer_all(engine, _asking(engine))
+    assert "Clientwise summary" in engine.step(done, Typed(text="summary")).replies[0].text
+    assert engine.step(done, Typed(text="start over")).state.step == "business"
+
+
+def test_loose_typed_answers_are_echoed_exact_ones_not(engine: Engine) -> None:
+    state = engine.step(_asking(engine), Typed(text="law firm")).state
+    loose = engine.step(state, Typed(text="we never sign contracts")).replies[-1].text
+    assert loose.startswith("Got it: No.")
+    exact = engine.step(state, Typed(text="No")).replies[-1].text
+    assert not exact.startswith("Got it")
+
+
+@pytest.mark.parametrize("text", ["not usually", "usually not", "they dont shop around"])
+def test_negated_answers_are_not_taken_as_their_opposite(engine: Engine, text: str) -> None:
+    state = engine.step(_asking(engine), Typed(text="law firm")).state
+    state = engine.step(state, Choose(option="usually")).state
+    state = engine.step(state, Choose(option="months")).state  # now at exclusivity
+    question = "contract" if "usually" in text else "exclusivity"
+    if question == "contract":
+        state = engine.step(state, Back()).state
+        state = engine.step(state, Back()).state
+    turn = engine.step(state, Typed(text=text))
+    chosen = turn.state.answers.get(question)
+    assert (
+        chosen is None
+        or chosen.option not in {"usually", "shop_around"}
+        or (chosen == state.answers.get(question))
+    )
+    assert turn.state.step == state.step  # asked again, not advanced on a misreading

@@ -164,3 +164,25 @@ def test_validate_command_exits_1_with_the_problem(
 def test_validate_command_passes_on_shipped_files(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["validate"]) == 0
     assert "knowledge OK" in capsys.readouterr().out
+
+
+def test_duplicate_keys_are_reported(data_copy: Path) -> None:
+    path = data_copy / "classifier.yaml"
+    path.write_text(path.read_text() + "  top_reasons: 4\n", encoding="utf-8")
+    assert "classifier.yaml: line" in _problems(data_copy)
+    assert "duplicate key 'top_reasons'" in _problems(data_copy)
+
+
+def test_non_utf8_file_is_reported(data_copy: Path) -> None:
+    (data_copy / "faq.yaml").write_bytes("faq: caf\xe9".encode("latin-1"))
+    assert "faq.yaml: (encoding): not UTF-8 text" in _problems(data_copy)
+
+
+def test_broken_questionnaire_yaml_is_reported(tmp_path: Path) -> None:
+    from dialogs.flow import load_flow
+
+    bad = tmp_path / "questionnaire.yaml"
+    bad.write_text("steps: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_flow(load_knowledge(), bad)
+    assert "questionnaire.yaml: line" in str(info.value)

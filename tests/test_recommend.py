@@ -61,3 +61,22 @@ def test_picked_tactics_explain_which_answers_made_them_relevant(kb: Knowledge) 
     for picked in plan.tactics:
         for question, option in picked.because:
             assert law[question] == option
+
+
+def test_one_product_hybrid_is_not_pushed_to_convert(kb: Knowledge) -> None:
+    answers = {
+        "contract": "sometimes",
+        "exclusivity": "mix",
+        "support": "occasional",
+        "customisation": "some_options",
+        "concentration": "mix",
+        "relationship": "some_regulars",
+        "acquisition": "both",
+        "purchase_pattern": "repeat",
+        "product_range": "single",
+    }
+    verdict, plan = _plan(kb, answers)
+    assert verdict.model == "hybrid"
+    assert "dont_convert" in plan.advice
+    avoid = next(a for a in kb.advice if a.id == "dont_convert").avoid
+    assert {p.id for p in plan.tactics}.isdisjoint(avoid)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.terminal import run_terminal
 from dialogs.engine import Engine
 
@@ -86,3 +88,48 @@ def test_bad_setting_is_one_line_and_exit_2() -> None:
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "PORT" in result.stderr and "Traceback" not in result.stderr
+
+
+def _bot(env_extra: dict[str, str], args: list[str] | None = None, stdin: str = ""):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WEBHOOK", "CLIENTWISE_"))
+    }
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *(args or [])],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_blank_token_means_terminal_chat() -> None:
+    result = _bot({"TELEGRAM_BOT_TOKEN": ""}, stdin=LAW_FIRM)
+    assert result.returncode == 0 and "Your model: CLIENT-BASED" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "variable"),
+    [
+        ({"CLIENTWISE_ADMIN_IDS": "abc"}, [], "CLIENTWISE_ADMIN_IDS"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, [], "TELEGRAM_BOT_TOKEN"),
+        (
+            {"TELEGRAM_BOT_TOKEN": "123456:" + "a" * 30, "WEBHOOK_URL": "https://x.example/t"},
+            ["run", "--mode", "webhook"],
+            "WEBHOOK_SECRET",
+        ),
+        ({"WEBHOOK_SECRET": "spaces are not allowed"}, [], "WEBHOOK_SECRET"),
+        ({"CLIENTWISE_LOG_LEVEL": "loud"}, [], "CLIENTWISE_LOG_LEVEL"),
+        ({}, ["run", "--mode", "polling"], "TELEGRAM_BOT_TOKEN"),
+    ],
+)
+def test_bad_settings_are_one_line_and_exit_2(env: dict, args: list[str], variable: str) -> None:
+    result = _bot(env, args)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert variable in result.stderr and "Traceback" not in result.stderr

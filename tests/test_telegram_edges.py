@@ -1,0 +1,212 @@
+"""Telegram edge cases found in review: recovery, undelivered questions, groups, ordering."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage import UPDATE_RETENTION, Store
+from dialogs.state import DialogState
+from tests.fake_telegram import FakeTelegram
+from tests.telegram_harness import BotHarness, TelegramConversation, running_bot
+
+ANA = FakeTelegram.user(101, "Ana")
+BORIS = FakeTelegram.user(202, "Boris")
+GROUP = {"id": -4242, "type": "supergroup", "title": "Team"}
+
+
+@pytest.fixture
+async def tg(tmp_path: Path) -> AsyncIterator[BotHarness]:
+    async with running_bot(tmp_path / "bot.db") as harness:
+        yield harness
+
+
+async def _at_contract(tg: BotHarness, user: dict = ANA) -> TelegramConversation:
+    chat = TelegramConversation(tg, user)
+    await chat.send("/start")
+    await chat.press("Start")
+    await chat.send("florist")
+    return chat
+
+
+def _state(tg: BotHarness, user: dict = ANA, chat_id: int | None = None) -> DialogState:
+    stored = tg.store.load(chat_id or user["id"], user["id"])
+    assert stored is not None
+    return stored.state
+
+
+async def test_recovery_survives_a_user_who_blocked_the_bot(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    store = Store(db)
+    for user_id in (301, 302):  # two steps stored but never answered (crash)
+        store.save_step(
+            update_id=user_id,
+            chat_id=user_id,
+            user_id=user_id,
+            state=DialogState(phase="asking", step="business", turn=2),
+            message_id=None,
+        )
+    store.close()
+    fake = FakeTelegram()
+    fake.block_chat(301)
+    async with running_bot(db, fake) as tg:
+        assert await tg.front.recover() == 1  # what start-up runs: 302 helped, 301 skipped
+        assert tg.store.is_active(301) is False
+        assert "1/12" in tg.fake.chat_messages(302)[-1].text  # the other user was helped
+        assert tg.store.unreplied(3600) == []
+
+
+async def test_text_for_a_question_that_never_arrived_is_not_applied(tg: BotHarness) -> None:
+    chat = await _at_contract(tg)
+    tg.fake.fail_next("editMessageText", 502, "Bad Gateway", times=3)  # the edit is lost
+    tg.fake.fail_next("sendMessage", 502, "Bad Gateway", times=1)  # and so is the apology
+    await chat.press("No")
+    assert _state(tg).step == "exclusivity"  # stored: the answer is safe
+    # The user still sees question 2 and types an answer again ("not sure" would fit
+    # question 3 as well, so applying it there would go unnoticed).
+    replies = await chat.send("not sure")
+    assert _state(tg).answers.get("exclusivity") is None  # not applied to question 3
+    assert any("use only you or shop around" in r.text for r in replies)
+
+
+async def test_start_over_keeps_the_result_card(tg: BotHarness) -> None:
+    chat = await _at_contract(tg)
+    for label in [
+        "No",
+        "They shop around",
+        "No, the sale is the end",
+        "Same for everyone",
+        "Same day",
+        "Many small buyers",
+        "Mostly strangers",
+        "Ads, promotions, walk-ins",
+        "Mostly once",
+        "A wide range",
+    ]:
+        await chat.press(label)
+    result = tg.fake.last_with_buttons(ANA["id"])
+    assert result is not None and "Your model:" in result.text
+    await chat.press("Start over")
+    assert "Your model:" in result.text  # not overwritten by question 1
+    assert "1/12" in tg.fake.chat_messages(ANA["id"])[-1].text
+
+
+async def test_start_mid_questionnaire_offers_to_continue(tg: BotHarness) -> None:
+    chat = await _at_contract(tg)
+    await chat.press("Sometimes")
+    replies = await chat.send("/start")
+    assert any("Continue where I left off" in o.label for r in replies for o in r.options)
+    replies = await chat.press("Continue where I left off")
+    assert any("How long do those agreements" in r.text for r in replies)
+    assert _state(tg).answers["contract"].option == "sometimes"
+
+
+async def test_group_buttons_belong_to_their_owner(tg: BotHarness) -> None:
+    await tg.settle(tg.fake.send_text(ANA, "/start", chat=GROUP))
+    ana_welcome = tg.fake.chat_messages(GROUP["id"])[-1]
+    begin = ana_welcome.flat_buttons[0]["callback_data"]
+    # Boris has no questionnaire at all: still "not yours", not a phantom "current one".
+    await tg.settle(tg.fake.press(BORIS, ana_welcome, begin))
+    assert "belongs to someone else" in tg.fake.callback_answers[-1]["text"]
+    # Ana taps her own, older message after restarting: a stale notice, not "someone else".
+    await tg.settle(tg.fake.press(ANA, ana_welcome, begin))
+    await tg.settle(tg.fake.send_text(ANA, "/restart", chat=GROUP))
+    await tg.settle(tg.fake.press(ANA, ana_welcome, begin))
+    assert "earlier question" in tg.fake.callback_answers[-1]["text"]
+
+
+async def test_only_the_asker_can_confirm_forget(tg: BotHarness) -> None:
+    await tg.settle(tg.fake.send_text(ANA, "/start", chat=GROUP))
+    await tg.settle(tg.fake.send_text(ANA, "/forget", chat=GROUP))
+    confirm = tg.fake.chat_messages(GROUP["id"])[-1]
+    yes = confirm.flat_buttons[0]["callback_data"]
+    await tg.settle(tg.fake.press(BORIS, confirm, yes))
+    assert "belongs to someone else" in tg.fake.callback_answers[-1]["text"]
+    assert tg.store.load(GROUP["id"], ANA["id"]) is not None
+    await tg.settle(tg.fake.press(ANA, confirm, yes))
+    assert tg.store.load(GROUP["id"], ANA["id"]) is None
+
+
+async def test_unknown_commands_get_help_in_private_and_silence_in_groups(tg: BotHarness) -> None:
+    replies = await TelegramConversation(tg, ANA).send("/foo")
+    assert any("/restart" in r.text for r in replies)
+    before = len(tg.fake.method_calls("sendMessage"))
+    await tg.settle(tg.fake.send_text(BORIS, "/weather@other_bot", chat=GROUP))
+    await tg.settle(tg.fake.send_text(BORIS, "/foo", chat=GROUP))
+    assert len(tg.fake.method_calls("sendMessage")) == before
+
+
+async def test_group_stickers_are_ignored_silently(tg: BotHarness) -> None:
+    sticker = {
+        "file_id": "s",
+        "file_unique_id": "s1",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+    update = tg.fake.message_update(ANA, chat=GROUP, sticker=sticker)
+    await tg.settle(tg.fake.send_raw(update))
+    assert tg.fake.chat_messages(GROUP["id"]) == []
+
+
+async def test_deep_link_payload_is_cleaned(
+    tg: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="clientwise.updates"):
+        await TelegramConversation(tg, ANA).send("/start from_site\nupdate=1 fake line")
+    lines = [r.getMessage() for r in caplog.records if r.name == "clientwise.updates"]
+    assert any("payload=from_siteupdate1fakeline" in line for line in lines)
+    assert all("\n" not in line for line in lines)
+
+
+async def test_one_structured_log_line_per_update(
+    tg: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    chat = await _at_contract(tg)
+    with caplog.at_level(logging.INFO, logger="clientwise.updates"):
+        await chat.press("Sometimes")
+        await chat.send("a year")
+    lines = [r.getMessage() for r in caplog.records if r.name == "clientwise.updates"]
+    assert len(lines) == 2
+    pattern = r"^update=\d+ chat=101 event=\w+ phase=asking step=\w+ turn=\d+ ms=[\d.]+$"
+    assert all(re.match(pattern, line) for line in lines), lines
+
+
+async def test_replies_of_one_chat_go_out_in_order_despite_network_jitter(
+    tg: BotHarness,
+) -> None:
+    chat = TelegramConversation(tg, ANA)
+    await chat.send("/start")
+    await chat.press("Start")
+    tg.fake.latency = {"sendMessage": 0.15}  # replies would overtake each other unordered
+    burst = ["florist", "no", "they shop around", "no", "same for everyone", "same day"]
+    ids = [tg.fake.send_text(ANA, text) for text in burst]
+    ids.append(tg.fake.send_text(BORIS, "/start"))
+    await tg.settle(*ids, timeout=30)
+    progress = [
+        int(m.group(1))
+        for msg in tg.fake.chat_messages(ANA["id"])
+        if (m := re.match(r"^(?:Got it: .*\n)?(\d+)/\d+", msg.text))
+    ]
+    assert progress[-6:] == [2, 3, 4, 5, 6, 7], progress
+
+
+def test_processed_update_ids_are_pruned_after_the_retention(tmp_path: Path) -> None:
+    store = Store(tmp_path / "bot.db")
+    store.record_update(1, 10, 10, replied=True)
+    store.record_update(2, 10, 10, replied=True)
+    store.db.execute(
+        "UPDATE processed_updates SET received_at = ? WHERE update_id = 1",
+        [time.time() - UPDATE_RETENTION - 60],
+    )
+    store.db.conn.commit()
+    assert store.prune_updates() == 1
+    assert store.update_status(1) == "new" and store.update_status(2) == "replied"
+    store.close()
