@@ -20,9 +20,11 @@ from knowledge.loader import read_yaml
 from knowledge.model import Knowledge
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-# Written blind after the matching was tuned on EVAL_DIR, and never tuned on: it tells
-# how well the tuning generalises. Reported, not enforced.
+# Written blind by people who never saw the matcher. holdout/ was inspected once to find
+# weak mechanisms (so it is no longer blind); holdout2/ has never been looked at. They
+# tell how well the tuning on EVAL_DIR generalises: reported, not enforced.
 HOLDOUT_DIR = EVAL_DIR / "holdout"
+HOLDOUT2_DIR = EVAL_DIR / "holdout2"
 TARGETS = {"typed answers": 0.97, "business model": 0.90, "faq topic": 0.92}
 
 
@@ -90,7 +92,7 @@ def main(argv: list[str]) -> int:
     failed = False
     header = f"{'set':8} {'lang':5} {'category':16} {'items':>5} {'accuracy':>9} {'target':>7}"
     print(header + f" {'conf.wrong':>10}")
-    sets = (("dev", EVAL_DIR), ("holdout", HOLDOUT_DIR))
+    sets = (("dev", EVAL_DIR), ("holdout", HOLDOUT_DIR), ("holdout2", HOLDOUT2_DIR))
     for lang, (set_name, folder) in ((lang, pair) for lang in langs for pair in sets):
         for score in evaluate(kb, lang, folder):
             if not score.total:

@@ -5,6 +5,10 @@
                             Telegram only (what the Procfile's worker/web processes use)
     clientwise chat         the terminal chat, whatever the environment says
     clientwise validate     check the knowledge files and the questionnaire, then exit
+    clientwise triage [--json] [--lang L] "<one line>"
+                            provisional verdict from a description, for staff and scripts
+    clientwise match [--json] [--question ID] [--lang L] "<text>"
+                            what a typed text is taken to be (option, FAQ topic or nothing)
 
 Exit codes: 0 fine, 1 invalid knowledge files, 2 invalid settings or usage.
 """
@@ -40,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
             help="auto: webhook if WEBHOOK_URL is set, polling if only a token is, else terminal",
         )
     sub.add_parser("validate", help="check the knowledge files and exit")
+    triage = sub.add_parser("triage", help="provisional verdict from a one-line description")
+    triage.add_argument("text", help='e.g. "law firm, retainer agreements, clients stay for years"')
+    match = sub.add_parser("match", help="what a typed text is taken to be")
+    match.add_argument("text")
+    match.add_argument("--question", help="question id to read the text as an answer to")
+    for p in (triage, match):
+        p.add_argument("--lang", default="en", help="language of the text")
+        p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     return parser
 
 
@@ -62,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang not in engine.kb.languages:
         print(f"clientwise: --lang must be one of {sorted(engine.kb.languages)}", file=sys.stderr)
         return 2
+    if args.command in ("triage", "match"):
+        from bot.interpret_cli import run_match, run_triage
+
+        if args.command == "triage":
+            return run_triage(engine, args.text, args.lang, as_json=args.json)
+        return run_match(engine, args.text, args.lang, args.question, as_json=args.json)
     try:
         settings = load_settings()
     except ConfigError as exc:

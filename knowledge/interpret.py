@@ -149,8 +149,13 @@ def match_business(kb: Knowledge, text: str, lang: str) -> BusinessMatch | None:
 
 def find_signals(kb: Knowledge, text: str, lang: str) -> list[FoundSignal]:
     by_id = {s.id: s for s in kb.signals_file.signals}
+
+    def same_question(a: str, b: str) -> bool:
+        return by_id[a].question == by_id[b].question
+
     found: list[FoundSignal] = []
-    for hit in sorted(_signal_index(kb, lang).find(text), key=lambda h: h.start):
+    hits = _signal_index(kb, lang).find(text, rivals=same_question)
+    for hit in sorted(hits, key=lambda h: h.start):
         signal = by_id[hit.key]
         if hit.negated and signal.negated is None:
             continue  # "no regulars" says nothing about regulars

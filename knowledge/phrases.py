@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -101,8 +102,12 @@ class PhraseIndex:
                     found[word] = score
         return found
 
-    def find(self, text: str) -> list[Hit]:
-        """Every phrase found, longest first; hits inside a longer hit are dropped."""
+    def find(self, text: str, rivals: Callable[[str, str], bool] | None = None) -> list[Hit]:
+        """Every phrase found, longest first; hits inside a longer hit are dropped.
+
+        ``rivals(a, b)`` narrows the dropping to hits whose keys compete (by default all
+        do): "retainer agreement" about contracts need not hide "retainer" about billing.
+        """
         tokens = words(text)
         options = [self._candidates(t) for t in tokens]
         hits: list[Hit] = []
@@ -132,7 +137,8 @@ class PhraseIndex:
         hits.sort(key=lambda h: (-h.length, -h.score, h.start))
         kept: list[Hit] = []
         for hit in hits:
-            if not any(k.start <= hit.start and hit.end <= k.end for k in kept):
+            inside = (k for k in kept if k.start <= hit.start and hit.end <= k.end)
+            if not any(rivals is None or rivals(k.key, hit.key) for k in inside):
                 kept.append(hit)
         return kept
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -133,3 +134,28 @@ def test_bad_settings_are_one_line_and_exit_2(env: dict, args: list[str], variab
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert variable in result.stderr and "Traceback" not in result.stderr
+
+
+def test_triage_command_prints_one_json_object() -> None:
+    result = _bot({}, ["triage", "--json", "law firm, retainer agreements, clients stay for years"])
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["model"] == "client" and data["business_type"] == "law_firm"
+    assert data["answers"]["contract"] == "usually"
+    assert {"score", "confidence", "signals", "ask_next"} <= data.keys()
+
+
+@pytest.mark.parametrize(
+    ("args", "kind", "field", "value"),
+    [
+        (["--question", "contract", "we never sign anything"], "option", "option", "never"),
+        (["--question", "sales_cycle", "weeks or months"], "ambiguous", "option", None),
+        (["do online shops have clients?"], "faq", "faq", "ecommerce"),
+        (["banana"], "none", "faq", None),
+    ],
+)
+def test_match_command(args: list[str], kind: str, field: str, value: object) -> None:
+    result = _bot({}, ["match", "--json", *args])
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["kind"] == kind and data[field] == value
