@@ -6,9 +6,9 @@ How it decides (weights and thresholds come from the knowledge files):
   dimension *weight*. "Not sure" answers carry no lean; they only lower the coverage.
 * **score** (0–100 on the customer→client axis) = 50 + 50 · Σ(weight·lean) / Σ(weight)
   over the answered questions.
-* **client share** C and **customer share** K = the answered weight leaning each way;
-  **mixed share** M = weight of answers that say both kinds of buyers exist ("sometimes",
-  "a mix").
+* **client share** C and **customer share** K = Σ(weight·lean) pulling each way, as a
+  share of the answered weight; **mixed share** M = weight of the answers that say both
+  kinds of buyers exist ("sometimes", "a mix"), as a share of the answered weight.
 * **Hybrid** is decided by rule, first match wins:
   1. ``both_sides`` — C ≥ t and K ≥ t (strong signals on each side, e.g. contracts with
      some accounts and walk-in buyers for the rest);
