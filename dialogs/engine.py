@@ -297,12 +297,20 @@ class Engine:
             picked = self._pick_pending(state, text)
             if picked:
                 return self._advance(state, Answer(option=picked))
+        guessed = state.prefilled.get(state.step)
+        if guessed is not None and self._confirms(state, text):
+            return self._advance(state, Answer(option=guessed))  # "yes" to a pre-selection
         meaning = interpret_answer(self.kb, state.step, text, state.lang)
         if meaning.kind == "option" and meaning.option is not None:
             # Say what a loosely typed answer was taken as, so a misreading shows at once.
             exact = meaning.via == "label" and meaning.confidence >= 100
             echo = None if exact else self.kb.option_label(state.step, meaning.option, state.lang)
             return self._advance(state, Answer(option=meaning.option), echo=echo)
+        if meaning.kind == "guess" and meaning.option is not None:
+            # A loose reading: pre-select it and let the owner confirm with one tap.
+            state.prefilled[state.step] = meaning.option
+            state.turn += 1
+            return Turn(state, [render.question(self.kb, self.flow, state)])
         if meaning.kind == "faq" and meaning.faq is not None:
             return Turn(state, [render.faq(self.kb, state, meaning.faq), *self._current(state)])
         if meaning.kind == "unanswerable":
@@ -323,6 +331,12 @@ class Engine:
                 ),
                 render.question(self.kb, self.flow, state),
             ],
+        )
+
+    def _confirms(self, state: DialogState, text: str) -> bool:
+        words = {w.strip() for w in self.kb.text("confirm_words", state.lang).split(",")}
+        return normalise(text) in {normalise(w) for w in words if normalise(w)} or (
+            text.strip() in words
         )
 
     def _typed_label(self, state: DialogState, text: str) -> str | None:

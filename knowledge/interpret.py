@@ -30,6 +30,8 @@ from knowledge.schema import DEFAULT_LANG, ModelId
 
 # A typed option this sure wins even when the text ends with "?" ("yes?").
 SURE_OPTION = 95.0
+# Readings scored below this (keyword votes) are offered for confirmation, not taken.
+GUESS_BELOW = 80.0
 _CLAUSES = re.compile(r"[,;.!:]+|\s-\s")
 KEYWORD_SLACK = 2.0  # keeps one or two stray shared words from scoring high
 KEYWORD_MIN_MASS = 1.5
@@ -56,7 +58,8 @@ class FaqMatch(BaseModel):
 
 
 class Interpretation(BaseModel):
-    kind: Literal["option", "faq", "unanswerable", "ambiguous", "none"]
+    # "guess": a loose reading, to be confirmed by the owner before it counts.
+    kind: Literal["option", "guess", "faq", "unanswerable", "ambiguous", "none"]
     option: str | None = None
     faq: str | None = None
     confidence: float = 0.0
@@ -161,8 +164,15 @@ def find_signals(kb: Knowledge, text: str, lang: str) -> list[FoundSignal]:
             continue  # "no regulars" says nothing about regulars
         option = signal.negated if hit.negated else signal.option
         assert option is not None
-        found.append(FoundSignal(id=signal.id, question=signal.question, option=option,
-                                 phrase=hit.phrase, negated=hit.negated))  # fmt: skip
+        found.append(
+            FoundSignal(
+                id=signal.id,
+                question=signal.question,
+                option=option,
+                phrase=hit.phrase,
+                negated=hit.negated,
+            )
+        )
     return found
 
 
@@ -262,16 +272,17 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     found = match_option(kb, question_id, text, lang)
     question = question_strength(kb, text, lang) == 2
     if found.option is not None and (found.score >= SURE_OPTION or not question):
-        return Interpretation(kind="option", option=found.option, confidence=found.score,
-                              via="label")  # fmt: skip
+        kind: Literal["option", "guess"] = "guess" if found.score < GUESS_BELOW else "option"
+        return Interpretation(kind=kind, option=found.option, confidence=found.score, via="label")
     if question:
         faq = match_faq(kb, text, lang)
         if faq.id is not None:
             return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")
         return Interpretation(kind="unanswerable", confidence=faq.score)
     if found.ambiguous:
-        return Interpretation(kind="ambiguous", alternatives=list(found.alternatives),
-                              confidence=found.score)  # fmt: skip
+        return Interpretation(
+            kind="ambiguous", alternatives=list(found.alternatives), confidence=found.score
+        )
     here = [s for s in find_signals(kb, text, lang) if s.question == question_id]
     answer = signal_answers(here).get(question_id)
     if answer is not None:
@@ -308,5 +319,11 @@ def triage(kb: Knowledge, text: str, lang: str, classifying: list[str]) -> Triag
     if verdict.model != "hybrid" and _both_sides(kb, signals, business):
         verdict = verdict.model_copy(update={"model": "hybrid", "hybrid_rule": "both_sides"})
     ask_next = sorted((q for q in classifying if q not in answers), key=lambda q: -kb.weight(q))[:4]
-    return TriageResult(text=text, business=business, signals=signals, answers=answers,
-                        verdict=verdict, ask_next=ask_next)  # fmt: skip
+    return TriageResult(
+        text=text,
+        business=business,
+        signals=signals,
+        answers=answers,
+        verdict=verdict,
+        ask_next=ask_next,
+    )

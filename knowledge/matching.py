@@ -31,6 +31,7 @@ MAX_EDITS = 2
 MIN_EDIT_LEN = 6
 _NUMBER = re.compile(r"\d+")
 PREFIX_SCORE = 86.0
+STOP_QUESTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -190,14 +191,85 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)
+    pure = {o for o in best if o not in (NOT_SURE, index.mixed)}
+    if prefix is not None and prefix[0] not in (NOT_SURE, index.mixed):
+        pure.add(prefix[0])
+    if index.mixed and len(pure) >= 2:
+        # "half big accounts, half walk-ins", "both, referrals and ads": two different
+        # answers at once mean "a mix".
+        return OptionMatch(index.mixed, 84.0)
     if prefix is not None:
         rivals = [o for o, score in best.items() if o != prefix[0] and score >= prefix[1] - 6]
         if not rivals and prefix[1] >= max(best.values(), default=0.0):
             return OptionMatch(*prefix)
         if rivals:  # "weeks or months": the opening word does not settle it
             return OptionMatch(None, prefix[1], (prefix[0], rivals[0]))
-    sides = {oid for oid in best if oid != NOT_SURE}
-    if index.mixed and len(sides) >= 2 and index.mixed not in sides:
-        # "half big accounts, half walk-ins": two different answers at once mean "a mix".
-        return OptionMatch(index.mixed, 84.0)
-    return _decide(best)
+    if best:
+        return _decide(best)
+    return _keyword_vote(kb, index, question_id, norm, lang)
+
+
+# Below every phrase match: the dialog offers such a reading for confirmation (a guess)
+# instead of taking it.
+KEYWORD_SCORE = 78.0
+
+
+@cache
+def _stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
+    """Words used in the options of many questions ("they", "us", "a") tell nothing."""
+    seen: dict[str, set[str]] = {}
+    for qid in kb.questions:
+        for option in kb.questions[qid].options:
+            for phrase in [pick(option.label, lang), *pick_list(option.synonyms, lang)]:
+                for word in normalise(phrase).split():
+                    seen.setdefault(word, set()).add(qid)
+    return frozenset(w for w, questions in seen.items() if len(questions) >= STOP_QUESTIONS)
+
+
+@cache
+def _keywords(kb: Knowledge, question_id: str, lang: str) -> PhraseIndex:
+    """Words that belong to exactly one option of the question (after stop words)."""
+    stop = _stop_words(kb, lang)
+    owners: dict[str, set[str]] = {}
+    for option in kb.questions[question_id].options:
+        for phrase in [pick(option.label, lang), *pick_list(option.synonyms, lang)]:
+            for word in normalise(phrase).split():
+                if word not in stop and not word.isdigit() and len(word) > 2:
+                    owners.setdefault(word, set()).add(option.id)
+    distinctive = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}
+    negations = pick_list(kb.signals_file.negations, lang)
+    return PhraseIndex(
+        {w: [w] for w in distinctive},
+        negations,
+        token_cutoff=kb.settings.token_cutoff,
+        stems=True,
+    )
+
+
+def _keyword_vote(
+    kb: Knowledge, index: _Index, question_id: str, norm: str, lang: str
+) -> OptionMatch:
+    """Last resort for free sentences: count each option's telling words.
+
+    "they check prices everywhere before buying" has two words that only the "shop
+    around" option uses. A clear majority is taken (and echoed back); a tie is asked.
+    """
+    if len(norm.split()) < 2:  # a lone word is a label, a synonym or nothing
+        return OptionMatch(None, 0.0)
+    keywords = _keywords(kb, question_id, lang)
+    owner = {
+        w: o.id
+        for o in kb.questions[question_id].options
+        for phrase in [pick(o.label, lang), *pick_list(o.synonyms, lang)]
+        for w in normalise(phrase).split()
+    }
+    votes: dict[str, int] = {}
+    for hit in keywords.find(norm):
+        if not hit.negated:
+            votes[owner[hit.key]] = votes.get(owner[hit.key], 0) + 1
+    if not votes:
+        return OptionMatch(None, 0.0)
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return OptionMatch(None, KEYWORD_SCORE, (ranked[0][0], ranked[1][0]))
+    return OptionMatch(ranked[0][0], KEYWORD_SCORE)

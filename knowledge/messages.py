@@ -15,6 +15,7 @@ REQUIRED_MESSAGES: dict[str, frozenset[str]] = {
     "btn_begin": _EMPTY,
     "btn_explain": _EMPTY,
     "begin_words": _EMPTY,
+    "confirm_words": _EMPTY,
     "explain": frozenset({"client", "client_meaning", "customer", "customer_meaning"}),
     "help": _EMPTY,
     "question": frozenset({"n", "total", "bar", "text"}),
