@@ -35,6 +35,8 @@ GUESS_BELOW = 80.0
 _CLAUSES = re.compile(r"[,;.!:]+|\s-\s")
 KEYWORD_SLACK = 2.0  # keeps one or two stray shared words from scoring high
 KEYWORD_MIN_MASS = 1.5
+SURE_FAQ = 90.0  # a sample question this close needs no cue words
+CUE_SCORE = 76.0
 
 
 class BusinessMatch(BaseModel):
@@ -236,6 +238,42 @@ def _keyword_faq(kb: Knowledge, text: str, lang: str) -> tuple[str | None, float
     return best, best_score
 
 
+@cache
+def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[str, int]]:
+    """Every cue word group as a phrase key ``topic#n``; and each topic's group count."""
+    phrases: dict[str, list[str]] = {}
+    groups: dict[str, int] = {}
+    for entry in kb.faq:
+        for code in _langs(lang):
+            for n, group in enumerate(entry.cues.get(code, [])):
+                phrases.setdefault(f"{entry.id}#{code}{n}", []).extend(group)
+            if entry.cues.get(code):
+                groups[entry.id] = groups.get(entry.id, 0) + len(entry.cues[code])
+    index = PhraseIndex(phrases, token_cutoff=kb.settings.token_cutoff, stems=True)
+    return index, groups
+
+
+def _cue_topic(
+    kb: Knowledge, text: str, lang: str, prefer: str | None = None
+) -> tuple[str | None, int]:
+    """The FAQ topic whose every cue group appears in the text (most groups wins; a tie
+    goes to ``prefer``, the topic of the closest sample question, if it is among them)."""
+    index, groups = _faq_cues(kb, lang)
+    found: dict[str, set[str]] = {}
+    for hit in index.find(text, rivals=lambda a, b: a == b):
+        if not hit.negated:
+            topic, _, group = hit.key.partition("#")
+            found.setdefault(topic, set()).add(group)
+    full = [(len(g), topic) for topic, g in found.items() if len(g) == groups.get(topic)]
+    if not full:
+        return None, 0
+    full.sort(key=lambda item: -item[0])
+    tied = [topic for n, topic in full if n == full[0][0]]
+    if len(tied) > 1:
+        return (prefer, full[0][0]) if prefer in tied else (None, 0)
+    return full[0][1], full[0][0]
+
+
 def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
     texts, ids = _faq_choices(kb, lang)
     norm = normalise(text)
@@ -253,6 +291,11 @@ def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
     keyword_id, keyword_score = _keyword_faq(kb, text, lang)
     if keyword_id is not None and keyword_score > best:
         best_id, best = keyword_id, keyword_score
+    if best < SURE_FAQ and looks_like_question(kb, text, lang):
+        # Hand-written cue words per topic catch paraphrases the samples do not cover.
+        cue_id, cue_groups = _cue_topic(kb, text, lang, prefer=best_id)
+        if cue_id is not None:
+            best_id, best = cue_id, max(best, CUE_SCORE + 4 * cue_groups)
     if best < kb.settings.faq_cutoff:
         return FaqMatch(id=None, score=best)
     return FaqMatch(id=best_id, score=best)

@@ -171,6 +171,8 @@ class FaqEntry(Strict):
     id: Id
     questions: TextList
     answer: Text
+    # Word groups per language: the topic fits a text that has a word from every group.
+    cues: dict[LangCode, list[list[NonEmpty]]] = Field(default_factory=dict)
 
 
 class FaqFile(Strict):
