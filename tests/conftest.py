@@ -51,6 +51,15 @@ TRANSPORTS: dict[str, TransportFactory] = {
 }
 
 
+@pytest.fixture
+async def tg(tmp_path: Path):
+    """The real bot, in-process, against a fresh local Bot API server and database."""
+    from tests.telegram_harness import running_bot
+
+    async with running_bot(tmp_path / "bot.db") as harness:
+        yield harness
+
+
 @pytest.fixture(scope="session")
 def kb() -> Knowledge:
     return default_knowledge()

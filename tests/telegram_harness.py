@@ -128,3 +128,14 @@ class TelegramConversation:
         option, _ = found
         data = next(b["callback_data"] for b in message.flat_buttons if b["text"] == option.label)
         return await self._collect(lambda: self.fake.press(self.user, message, data))
+
+
+async def start_questionnaire(
+    harness: BotHarness, user: dict[str, Any], description: str
+) -> TelegramConversation:
+    """/start, Start, and the business description: the bot is at question 2."""
+    chat = TelegramConversation(harness, user)
+    await chat.send("/start")
+    await chat.press("Start")
+    await chat.send(description)
+    return chat

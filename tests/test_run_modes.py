@@ -9,6 +9,8 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
@@ -48,6 +50,30 @@ async def _stop(process: asyncio.subprocess.Process) -> int:
     return await asyncio.wait_for(process.wait(), timeout=20)
 
 
+@asynccontextmanager
+async def bot_process(
+    fake: FakeTelegram, env: dict[str, str], *args: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m bot *args`` as a child process; killed if a test leaves it running."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        await fake.stop()
+
+
 async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> None:
     fake = FakeTelegram()
     base_url = await fake.start()
@@ -56,19 +82,7 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
     env = _env(
         base_url, tmp_path / "bot.db", WEBHOOK_URL=hook, WEBHOOK_SECRET=SECRET, PORT=str(port)
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--mode",
-        "webhook",
-        cwd=ROOT,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    async with bot_process(fake, env, "run", "--mode", "webhook") as process:
         await _wait_for(lambda: fake.method_calls("setWebhook"), "setWebhook")
         registered = fake.method_calls("setWebhook")[0]
         assert registered["url"] == hook and registered["secret_token"] == SECRET
@@ -101,42 +115,20 @@ async def test_webhook_mode_checks_the_secret_and_answers(tmp_path: Path) -> Non
         await _wait_for(lambda: fake.chat_messages(31), "the welcome message")
         assert "Hi Ayşe!" in fake.chat_messages(31)[0].text
         assert await _stop(process) == 0
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await fake.stop()
-    stderr = (await process.stderr.read()).decode() if process.stderr else ""
+        stderr = (await process.stderr.read()).decode() if process.stderr else ""
     assert TOKEN not in stderr and SECRET not in stderr
 
 
 async def test_polling_mode_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     fake = FakeTelegram()
-    base_url = await fake.start()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--mode",
-        "polling",
-        cwd=ROOT,
-        env=_env(base_url, tmp_path / "bot.db"),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
+    env = _env(await fake.start(), tmp_path / "bot.db")
+    async with bot_process(fake, env, "run", "--mode", "polling") as process:
         user = FakeTelegram.user(32, "Ion")
         await _wait_for(lambda: fake.method_calls("getUpdates"), "polling to start")
         fake.send_text(user, "/start")
         await _wait_for(lambda: fake.chat_messages(32), "the welcome message")
         assert await _stop(process) == 0
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-        await fake.stop()
-    stderr = (await process.stderr.read()).decode() if process.stderr else ""
+        stderr = (await process.stderr.read()).decode() if process.stderr else ""
     assert "Traceback" not in stderr and TOKEN not in stderr
 
 

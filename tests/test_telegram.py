@@ -10,31 +10,25 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.logs import install_redaction
 from tests.fake_telegram import BOT_ID, TOKEN, FakeTelegram
-from tests.telegram_harness import BotHarness, TelegramConversation, running_bot
+from tests.telegram_harness import (
+    BotHarness,
+    TelegramConversation,
+    running_bot,
+    start_questionnaire,
+)
 
 ANA = FakeTelegram.user(101, "Ana")
 BORIS = FakeTelegram.user(202, "Boris")
 
 
-@pytest.fixture
-async def tg(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    async with running_bot(tmp_path / "bot.db") as harness:
-        yield harness
-
-
 async def _to_first_choice(tg: BotHarness, user: dict = ANA) -> TelegramConversation:
-    chat = TelegramConversation(tg, user)
-    await chat.send("/start")
-    await chat.press("Start")
-    await chat.send("law firm")
-    return chat
+    return await start_questionnaire(tg, user, "law firm")
 
 
 def _state(tg: BotHarness, user: dict = ANA, chat_id: int | None = None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,25 +12,20 @@ import pytest
 from bot.storage import UPDATE_RETENTION, Store
 from dialogs.state import DialogState
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_harness import BotHarness, TelegramConversation, running_bot
+from tests.telegram_harness import (
+    BotHarness,
+    TelegramConversation,
+    running_bot,
+    start_questionnaire,
+)
 
 ANA = FakeTelegram.user(101, "Ana")
 BORIS = FakeTelegram.user(202, "Boris")
 GROUP = {"id": -4242, "type": "supergroup", "title": "Team"}
 
 
-@pytest.fixture
-async def tg(tmp_path: Path) -> AsyncIterator[BotHarness]:
-    async with running_bot(tmp_path / "bot.db") as harness:
-        yield harness
-
-
 async def _at_contract(tg: BotHarness, user: dict = ANA) -> TelegramConversation:
-    chat = TelegramConversation(tg, user)
-    await chat.send("/start")
-    await chat.press("Start")
-    await chat.send("florist")
-    return chat
+    return await start_questionnaire(tg, user, "florist")
 
 
 def _state(tg: BotHarness, user: dict = ANA, chat_id: int | None = None) -> DialogState:
