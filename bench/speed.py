@@ -117,6 +117,12 @@ def main() -> int:
                 for i in _items(lang, "faq")
             ],
         }
+        # The longest message Telegram allows, ordinary words and one long token.
+        long_texts = ["we sell coffee and cakes to walk-in customers " * 90, "a " * 2048]
+        groups["4096-char message"] = [
+            (lambda t=t, lang=lang: interpret_answer(kb, "contract", t[:4096], lang))
+            for t in long_texts
+        ]
         all_samples: list[float] = []
         for name, calls in groups.items():
             if not calls:

@@ -28,16 +28,19 @@ from dialogs.state import Answer, DialogState
 from knowledge.classifier import classify
 from knowledge.interpret import (
     TriageResult,
+    clean_text,
     find_signals,
+    has_question_mark,
     interpret_answer,
     looks_like_question,
     match_business,
     match_faq,
+    question_strength,
     signal_answers,
     triage,
 )
 from knowledge.loader import default_knowledge
-from knowledge.matching import normalise
+from knowledge.matching import match_option, normalise
 from knowledge.model import NOT_SURE, Knowledge, pick
 from knowledge.recommend import recommend
 from knowledge.schema import ModelId
@@ -128,8 +131,9 @@ class Engine:
                 return Turn(state, [render.help_text(self.kb, state), *self._current(state)])
             case Cancel():
                 # Pause, keeping the answers: /start offers to continue.
-                if state.phase == "asking":
-                    state.phase, state.pending_choices = "welcome", []
+                if state.phase != "asking":
+                    return Turn(state, [render.notice(self.kb, state, "nothing_to_cancel")])
+                state.phase, state.pending_choices = "welcome", []
                 state.turn += 1
                 return Turn(state, [render.notice(self.kb, state, "cancelled")])
             case Back():
@@ -299,7 +303,11 @@ class Engine:
                 return self._advance(state, Answer(option=picked))
         guessed = state.prefilled.get(state.step)
         if guessed is not None and self._confirms(state, text):
-            return self._advance(state, Answer(option=guessed))  # "yes" to a pre-selection
+            # "yes" confirms the pre-selection — unless it plainly answers the question
+            # with another option ("yes" to "do they sign?" when "No" was guessed).
+            explicit = match_option(self.kb, state.step, text, state.lang)
+            if explicit.option is None or explicit.score < 100 or explicit.option == guessed:
+                return self._advance(state, Answer(option=guessed))
         meaning = interpret_answer(self.kb, state.step, text, state.lang)
         if meaning.kind == "option" and meaning.option is not None:
             # Say what a loosely typed answer was taken as, so a misreading shows at once.
@@ -368,11 +376,12 @@ class Engine:
         return Turn(state, [first, *self._current(state)])
 
     def _typed_description(self, state: DialogState, text: str) -> Turn:
-        if not text:
+        text = clean_text(text, limit=None).strip()
+        if not normalise(text):  # empty, or only invisible characters and symbols
             return Turn(state, [render.notice(self.kb, state, "empty_text"), *self._current(state)])
         if normalise(text) in {normalise(pick(self.kb.questions_file.skip, state.lang))}:
             return self._advance(state, Answer(option=NOT_SURE))
-        if looks_like_question(self.kb, text, state.lang):
+        if has_question_mark(text) or question_strength(self.kb, text, state.lang) == 2:
             faq = match_faq(self.kb, text, state.lang)
             if faq.id is not None:  # a question, not a description
                 return Turn(state, [render.faq(self.kb, state, faq.id), *self._current(state)])
@@ -391,9 +400,17 @@ class Engine:
 
     def _triage(self, state: DialogState, text: str) -> Turn:
         text = text.strip()[:MAX_DESCRIPTION]
-        if not text:
+        if not normalise(text):
             return Turn(state, [render.notice(self.kb, state, "triage_empty")])
         result = self.triage(text, state.lang)
+        if render.resumable(state) or state.phase == "done":
+            # Never overwrite a questionnaire in progress or a result: the verdict is
+            # shown for reading; /restart first to start one from it.
+            card = render.triage_card(self.kb, state, result).model_copy(
+                update={"kind": "info", "options": [], "turn": None}
+            )
+            note = render.notice(self.kb, state, "triage_kept")
+            return Turn(state, [card, note, *self._current(state)])
         fresh = DialogState(
             lang=state.lang,
             phase="triage",

@@ -36,6 +36,7 @@ _CLAUSES = re.compile(r"[,;.!:]+|\s-\s")
 KEYWORD_SLACK = 2.0  # keeps one or two stray shared words from scoring high
 KEYWORD_MIN_MASS = 1.5
 SURE_FAQ = 90.0  # a sample question this close needs no cue words
+MAX_READ = 300
 CUE_SCORE = 76.0
 
 
@@ -108,12 +109,11 @@ def _signal_index(kb: Knowledge, lang: str) -> PhraseIndex:
 
 
 @cache
-def _question_words(kb: Knowledge, lang: str) -> frozenset[tuple[str, ...]]:
-    return frozenset(
-        tuple(words(w))
-        for code in _langs(lang)
-        for w in kb.signals_file.question_words.get(code, [])
-    )
+def _question_words(
+    kb: Knowledge, lang: str, auxiliaries: bool = False
+) -> frozenset[tuple[str, ...]]:
+    source = kb.signals_file.question_auxiliaries if auxiliaries else kb.signals_file.question_words
+    return frozenset(tuple(words(w)) for code in _langs(lang) for w in source.get(code, []))
 
 
 @cache
@@ -135,8 +135,19 @@ def business_matches(kb: Knowledge, text: str, lang: str) -> list[BusinessMatch]
     place the longer phrase is the more specific; catch-all types ("a shop") come last.
     """
     by_id = {b.id: b for b in kb.businesses}
+    tokens = words(text)
+    served = {m for code in _langs(lang) for m in kb.signals_file.served_markers.get(code, [])}
+
+    def names_the_trade(start: int) -> bool:
+        # "software for gyms" is a software business; gyms are who it serves.
+        return not (start > 0 and tokens[start - 1] in served)
+
     hits = sorted(
-        (h for h in _business_index(kb, lang).find(text) if not h.negated),  # "don't sell"
+        (
+            h
+            for h in _business_index(kb, lang).find(text)
+            if not h.negated and names_the_trade(h.start)  # "don't sell", "for gyms"
+        ),
         key=lambda h: (by_id[h.key].generic, h.start, -h.length, -h.score),
     )
     found: list[BusinessMatch] = []
@@ -187,16 +198,29 @@ def signal_answers(signals: list[FoundSignal]) -> dict[str, str]:
 
 
 def question_strength(kb: Knowledge, text: str, lang: str) -> int:
-    """2: surely a question ("?" anywhere, or it opens with a question word);
-    1: a later clause asks ("i sell on shopify, are those clients"); 0: a statement."""
-    if any(mark in text for mark in ("?", "？", "؟")):
+    """2: surely a question ("?" anywhere, or it opens with what/how/why …);
+    1: maybe ("is it …", or a later clause asks: "i sell on shopify, are those clients");
+    0: a statement."""
+    if has_question_mark(text):
         return 2
-    starters = _question_words(kb, lang)
+    strong, weak = _question_words(kb, lang), _question_words(kb, lang, auxiliaries=True)
     for n, clause in enumerate(_CLAUSES.split(text)):
         tokens = words(clause)
-        if any(tuple(tokens[: len(s)]) == s for s in starters if len(tokens) > len(s)):
+        if any(tuple(tokens[: len(s)]) == s for s in strong if len(tokens) > len(s)):
             return 2 if n == 0 else 1
+        if any(tuple(tokens[: len(s)]) == s for s in weak if len(tokens) > len(s)):
+            return 1
     return 0
+
+
+def has_question_mark(text: str) -> bool:
+    return any(mark in text for mark in ("?", "？", "؟"))
+
+
+def clean_text(text: str, limit: int | None = MAX_READ) -> str:
+    """What is worth reading: lone surrogates dropped, and no more than ``limit`` chars
+    (a pasted essay is not an answer; this also bounds the work per message)."""
+    return text.encode("utf-8", "ignore").decode("utf-8")[:limit]
 
 
 def looks_like_question(kb: Knowledge, text: str, lang: str) -> bool:
@@ -303,6 +327,7 @@ def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
 
 def faq_for(kb: Knowledge, text: str, lang: str) -> str | None:
     """The FAQ topic of a typed text; questions need less evidence than statements."""
+    text = clean_text(text)
     faq = match_faq(kb, text, lang)
     if faq.id is None:
         return None
@@ -312,24 +337,30 @@ def faq_for(kb: Knowledge, text: str, lang: str) -> str | None:
 
 
 def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> Interpretation:
+    text = clean_text(text)
     found = match_option(kb, question_id, text, lang)
-    question = question_strength(kb, text, lang) == 2
+    # A question mark or a "what/how/why" opening makes a question outrank a loose
+    # answer; "are always under contract" opens with "are" but answers the question.
+    strength = question_strength(kb, text, lang)
+    question = strength == 2
     if found.option is not None and (found.score >= SURE_OPTION or not question):
         kind: Literal["option", "guess"] = "guess" if found.score < GUESS_BELOW else "option"
         return Interpretation(kind=kind, option=found.option, confidence=found.score, via="label")
-    if question:
+    if question or (strength and found.option is None):
         faq = match_faq(kb, text, lang)
-        if faq.id is not None:
+        enough = kb.settings.faq_cutoff if question else SURE_FAQ
+        if faq.id is not None and faq.score >= enough:
             return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")
-        return Interpretation(kind="unanswerable", confidence=faq.score)
+        if question or strength == 2:
+            return Interpretation(kind="unanswerable", confidence=faq.score)
     if found.ambiguous:
         return Interpretation(
             kind="ambiguous", alternatives=list(found.alternatives), confidence=found.score
         )
     here = [s for s in find_signals(kb, text, lang) if s.question == question_id]
     answer = signal_answers(here).get(question_id)
-    if answer is not None:
-        return Interpretation(kind="option", option=answer, confidence=80.0, via="signal")
+    if answer is not None:  # signals suggest, they never answer silently
+        return Interpretation(kind="guess", option=answer, confidence=80.0, via="signal")
     faq = match_faq(kb, text, lang)
     if faq.id is not None and faq.score >= kb.settings.faq_cutoff + 10:
         return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")
@@ -353,6 +384,7 @@ def _both_sides(kb: Knowledge, signals: list[FoundSignal], business: BusinessMat
 
 def triage(kb: Knowledge, text: str, lang: str, classifying: list[str]) -> TriageResult:
     """A provisional verdict from one line; ``classifying`` = questions that count."""
+    text = clean_text(text)
     named = business_matches(kb, text, lang)
     business = named[0] if named else None
     signals = find_signals(kb, text, lang)

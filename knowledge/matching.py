@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import NOT_SURE, Knowledge, pick, pick_list
-from knowledge.phrases import PhraseIndex, normalise
+from knowledge.phrases import PhraseIndex, clause_numbers, normalise
 
 __all__ = ["OptionMatch", "match_option", "normalise"]
 
@@ -29,7 +29,9 @@ TIE_MARGIN = 4.0
 # A single typed word this many edits from a known one still counts ("tailerd").
 MAX_EDITS = 2
 MIN_EDIT_LEN = 6
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"(?<![\w-])[0-9]{1,12}(?!\w)")
+_DIGITS = re.compile(r"[0-9]{1,7}")
+_THOUSANDS = re.compile(r"\b[0-9]{1,3}(?:[ ,.][0-9]{3})+\b")  # "1,000" / "1 000" / "1.000"
 PREFIX_SCORE = 86.0
 STOP_QUESTIONS = 4
 
@@ -115,6 +117,10 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     )
 
 
+def _join_digits(found: re.Match[str]) -> str:
+    return re.sub(r"[ ,.]", "", found.group(0))
+
+
 def _decide(best: dict[str, float]) -> OptionMatch:
     if not best:
         return OptionMatch(None, 0.0)
@@ -131,12 +137,14 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     if not norm:
         symbol = index.symbols.get(_symbol_key(text.strip()))
         return OptionMatch(symbol, 100.0) if symbol else OptionMatch(None, 0.0)
-    if norm.isdigit() and index.numbers:
+    # ASCII digits only ("፩".isdigit() is true, int() disagrees); "-1" is no option number.
+    plain_number = _DIGITS.fullmatch(text.strip()) is not None
+    if plain_number and index.numbers:
         # "How many products?" — "3" is a count here, not the third button.
         for low, high, oid in index.numbers:
             if low <= int(norm) <= high:
                 return OptionMatch(oid, 100.0)
-    if norm.isdigit():
+    if plain_number:
         n = int(norm)
         if 1 <= n <= len(index.option_ids):
             return OptionMatch(index.option_ids[n - 1], 100.0)
@@ -174,7 +182,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         return _decide(best)
 
     # Counts ("like 4 or 5 services") for questions whose options are number ranges.
-    for found in _NUMBER.findall(norm):
+    for found in _NUMBER.findall(_THOUSANDS.sub(_join_digits, text)):
         value = int(found)
         for low, high, oid in index.numbers:
             if low <= value <= high:
@@ -183,11 +191,22 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         return _decide(best)
 
     # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
-    for hit in index.inside.find(norm):
+    clauses = clause_numbers(text)
+    if len(clauses) != len(tokens):
+        clauses = [0] * len(tokens)
+    for hit in index.inside.find(text):
         # A negated phrase says the opposite; a "maybe" inside a sentence is no shrug.
         # A "not sure" must open the message or be most of it ("hmm not sure tbh …").
         shrug_ok = hit.start <= 2 or hit.length * 2 >= len(tokens)
-        if hit.negated or (hit.key == NOT_SURE and not shrug_ok):
+        # A bare "no"/"never" is an answer only when it opens the message: inside a
+        # sentence it negates something else ("no problem", "never ends").
+        bare_negation = (
+            hit.start > 0
+            and normalise(hit.phrase) in index.negations
+            and hit.end < len(tokens)
+            and clauses[hit.end] == clauses[hit.start]
+        )
+        if hit.negated or bare_negation or (hit.key == NOT_SURE and not shrug_ok):
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)
@@ -196,8 +215,8 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         pure.add(prefix[0])
     if index.mixed and len(pure) >= 2:
         # "half big accounts, half walk-ins", "both, referrals and ads": two different
-        # answers at once mean "a mix".
-        return OptionMatch(index.mixed, 84.0)
+        # answers at once most likely mean "a mix" — offered as a guess to confirm.
+        return OptionMatch(index.mixed, KEYWORD_SCORE + 1)
     if prefix is not None:
         rivals = [o for o, score in best.items() if o != prefix[0] and score >= prefix[1] - 6]
         if not rivals and prefix[1] >= max(best.values(), default=0.0):
@@ -206,7 +225,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             return OptionMatch(None, prefix[1], (prefix[0], rivals[0]))
     if best:
         return _decide(best)
-    return _keyword_vote(kb, index, question_id, norm, lang)
+    return _keyword_vote(kb, index, question_id, text, lang)
 
 
 # Below every phrase match: the dialog offers such a reading for confirmation (a guess)
@@ -254,7 +273,7 @@ def _keyword_vote(
     "they check prices everywhere before buying" has two words that only the "shop
     around" option uses. A clear majority is taken (and echoed back); a tie is asked.
     """
-    if len(norm.split()) < 2:  # a lone word is a label, a synonym or nothing
+    if len(normalise(norm).split()) < 2:  # a lone word is a label, a synonym or nothing
         return OptionMatch(None, 0.0)
     keywords = _keywords(kb, question_id, lang)
     owner = {

@@ -55,6 +55,8 @@ REQUIRED_MESSAGES: dict[str, frozenset[str]] = {
     "not_understood": frozenset({"example"}),
     "tap_start": _EMPTY,
     "cancelled": _EMPTY,
+    "nothing_to_cancel": _EMPTY,
+    "triage_kept": _EMPTY,
     "unsupported_input": _EMPTY,
     "edited_ignored": _EMPTY,
     "forget_confirm": _EMPTY,

@@ -17,6 +17,8 @@ from rapidfuzz import fuzz, process
 
 _NON_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
+# Negation does not reach across these: "yes, no exceptions" negates nothing of "yes".
+_CLAUSE = re.compile(r"[,;.!?:\n]+|\s[-–—]\s")
 
 
 def normalise(text: str) -> str:
@@ -30,6 +32,7 @@ def normalise(text: str) -> str:
 NEGATION_WINDOW = 3
 MIN_FUZZY_LEN = 4  # shorter words must match exactly: "no" is not a typo of "now"
 STEM_LEN = 5
+CACHE_SIZE = 20_000
 STEM_RATIO = 0.6
 
 
@@ -49,6 +52,14 @@ class Hit:
 
 def words(text: str) -> list[str]:
     return normalise(text).split()
+
+
+def clause_numbers(text: str) -> list[int]:
+    """For each word of ``words(text)``, the number of the clause it stands in."""
+    numbers: list[int] = []
+    for n, clause in enumerate(_CLAUSE.split(text)):
+        numbers += [n] * len(words(clause))
+    return numbers
 
 
 class PhraseIndex:
@@ -77,9 +88,19 @@ class PhraseIndex:
             if len(word) >= STEM_LEN:
                 self._by_stem.setdefault(word[:STEM_LEN], []).append(word)
         self._negations = [tuple(words(n)) for n in negations if words(n)]
+        self._cache: dict[str, dict[str, float]] = {}
 
     def _candidates(self, token: str) -> dict[str, float]:
         """Known words this typed word may stand for, with a similarity score."""
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        found = self._lookup(token)
+        if len(self._cache) < CACHE_SIZE:  # typed words repeat; the cache stays bounded
+            self._cache[token] = found
+        return found
+
+    def _lookup(self, token: str) -> dict[str, float]:
         found: dict[str, float] = {}
         if token in self._vocab_set:
             found[token] = 100.0
@@ -109,6 +130,9 @@ class PhraseIndex:
         do): "retainer agreement" about contracts need not hide "retainer" about billing.
         """
         tokens = words(text)
+        clauses = clause_numbers(text)
+        if len(clauses) != len(tokens):  # punctuation inside a word: one clause
+            clauses = [0] * len(tokens)
         options = [self._candidates(t) for t in tokens]
         hits: list[Hit] = []
         for i, first in enumerate(options):
@@ -124,29 +148,29 @@ class PhraseIndex:
                             break
                         scores.append(score)
                     else:
-                        hits.append(
-                            Hit(
-                                key,
-                                variant,
-                                i,
-                                i + n,
-                                sum(scores) / n,
-                                self._negated(tokens, i, i + n),
-                            )
-                        )
+                        negated = self._negated(tokens, clauses, i, i + n)
+                        hits.append(Hit(key, variant, i, i + n, sum(scores) / n, negated))
         hits.sort(key=lambda h: (-h.length, -h.score, h.start))
         kept: list[Hit] = []
+        covered: dict[int, list[Hit]] = {}  # word position -> kept hits covering it
         for hit in hits:
-            inside = (k for k in kept if k.start <= hit.start and hit.end <= k.end)
+            inside = (k for k in covered.get(hit.start, ()) if hit.end <= k.end)
             if not any(rivals is None or rivals(k.key, hit.key) for k in inside):
                 kept.append(hit)
+                for position in range(hit.start, hit.end):
+                    covered.setdefault(position, []).append(hit)
         return kept
 
-    def _negated(self, tokens: list[str], start: int, end: int) -> bool:
-        # "usually not": a one-word negation right after the phrase counts too.
-        if end < len(tokens) and (tokens[end],) in self._negations:
-            return True
-        window = tokens[max(0, start - NEGATION_WINDOW) : start]
+    def _negated(self, tokens: list[str], clauses: list[int], start: int, end: int) -> bool:
+        # "usually not": a negation word right after the phrase, ending its clause.
+        if end < len(tokens) and clauses[end] == clauses[start]:
+            last = end + 1 == len(tokens) or clauses[end + 1] != clauses[end]
+            if last and (tokens[end],) in self._negations:
+                return True
+        first = start
+        while first > max(0, start - NEGATION_WINDOW) and clauses[first - 1] == clauses[start]:
+            first -= 1
+        window = tokens[first:start]
         for negation in self._negations:
             n = len(negation)
             for j in range(len(window) - n + 1):

@@ -195,6 +195,8 @@ class Signal(Strict):
 class SignalsFile(Strict):
     negations: TextList
     question_words: TextList
+    question_auxiliaries: TextList
+    served_markers: TextList
     signals: list[Signal] = Field(min_length=1)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.engine import MAX_DESCRIPTION, Engine
-from dialogs.events import Back, Cancel, Choose, Help, Restart, Start, Typed
+from dialogs.events import Back, Cancel, Choose, Help, Restart, Start, Triage, Typed
 from dialogs.render import BACK, BEGIN, KEEP
 from dialogs.state import DialogState
 
@@ -217,3 +217,32 @@ def test_negated_answers_are_not_taken_as_their_opposite(engine: Engine, text: s
         or (chosen == state.answers.get(question))
     )
     assert turn.state.step == state.step  # asked again, not advanced on a misreading
+
+
+def test_yes_to_a_guessed_no_answers_the_question_instead(engine: Engine) -> None:
+    state = engine.step(DialogState(), Triage(text="gym with no contracts")).state
+    state = engine.step(state, Choose(option="continue")).state
+    assert state.step == "contract" and state.prefilled["contract"] == "never"
+    state = engine.step(state, Typed(text="yes")).state
+    assert state.answers["contract"].option == "usually"
+
+
+def test_triage_never_overwrites_a_questionnaire_in_progress(engine: Engine) -> None:
+    state = engine.step(_asking(engine), Typed(text="law firm")).state
+    state = engine.step(state, Choose(option="usually")).state
+    turn = engine.step(state, Triage(text="gym"))
+    assert turn.state == state
+    assert "Provisional verdict" in turn.replies[0].text
+
+
+def test_cancel_when_nothing_runs_says_so(engine: Engine) -> None:
+    done = _answer_all(engine, _asking(engine))
+    turn = engine.step(done, Cancel())
+    assert turn.state == done and "no questionnaire running" in turn.replies[0].text
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\u200b\u200b ", "\ud800", "🦄"])
+def test_invisible_or_symbol_only_description_is_asked_again(engine: Engine, text: str) -> None:
+    turn = engine.step(_asking(engine), Typed(text=text))
+    assert turn.state.step == "business" and "business" not in turn.state.answers
+    DialogState.model_validate_json(turn.state.model_dump_json())

@@ -45,3 +45,32 @@ def test_near_tie_asks_instead_of_guessing(kb: Knowledge) -> None:
 def test_normalise_strips_case_accents_and_punctuation() -> None:
     assert normalise("  Ça  VA, très bien!! ") == "ca va tres bien"
     assert normalise("don’t") == "dont"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "never"),
+    [
+        ("contract", "yes, no exceptions", "never"),
+        ("contract", "sure, no problem", "never"),
+        ("support", "yes ongoing, never ends", "none"),
+        ("customisation", "tailored, never standard", "standard"),
+        ("exclusivity", "no, only us", "shop_around"),
+        ("exclusivity", "only us, no one else", "shop_around"),
+    ],
+)
+def test_negation_stays_in_its_clause(kb: Knowledge, question: str, text: str, never: str) -> None:
+    assert match_option(kb, question, text, "en").option != never
+
+
+@pytest.mark.parametrize("text", ["፩", "𐩀", "²", "-1", "1" * 5000, "½"])
+def test_odd_digits_are_not_option_numbers(kb: Knowledge, text: str) -> None:
+    result = match_option(kb, "contract", text, "en")
+    assert result.option is None or result.score < 100
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("about 1,000 products", "wide"), ("1 000", "wide"), ("like 4 or 5 services", "few")],
+)
+def test_counts_inside_sentences(kb: Knowledge, text: str, expected: str) -> None:
+    assert match_option(kb, "product_range", text, "en").option == expected
