@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from knowledge.i18n import I18N_DIR, language_files, merge_language
 from knowledge.messages import REQUIRED_MESSAGES
 from knowledge.model import Knowledge
 from knowledge.schema import (
@@ -100,15 +101,45 @@ def read_checked(path: Path, problems: list[str]) -> tuple[bool, Any]:
     return False, None
 
 
-def _load_file(path: Path, model: type[M], problems: list[str]) -> M | None:
-    name = path.name
-    ok, raw = read_checked(path, problems)
-    if not ok:
-        return None
+FILES: dict[str, type[BaseModel]] = {
+    "models": ModelsFile,
+    "questions": QuestionsFile,
+    "businesses": BusinessesFile,
+    "tactics": TacticsFile,
+    "faq": FaqFile,
+    "classifier": ClassifierFile,
+    "messages": MessagesFile,
+    "signals": SignalsFile,
+}
+
+
+def read_raw_files(folder: Path, translate: bool = True) -> tuple[dict[str, Any], list[str]]:
+    """The base files as plain data, with every language file folded in."""
+    problems: list[str] = []
+    base: dict[str, Any] = {}
+    for stem in FILES:
+        ok, raw = read_checked(folder / f"{stem}.yaml", problems)
+        if ok:
+            base[stem] = raw if isinstance(raw, dict) else {}
+    if problems or not translate:
+        return base, problems
+    for path in language_files(folder):
+        ok, words = read_checked(path, problems)
+        if ok and isinstance(words, dict):
+            merge_language(base, path.stem, words, problems)
+        elif ok:
+            problems.append(f"{I18N_DIR}/{path.name}: (top level): must be a mapping")
+    return base, problems
+
+
+def _validate(stem: str, raw: Any, problems: list[str], languages: set[str]) -> Any:
     try:
-        return model.model_validate(raw)
+        return FILES[stem].model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
+            # A problem inside a translation is reported against its language file.
+            lang = next((str(p) for p in err["loc"] if str(p) in languages - {"en"}), None)
+            name = f"{I18N_DIR}/{lang}.yaml (into {stem}.yaml)" if lang else f"{stem}.yaml"
             problems.append(f"{name}: {_field_path(err['loc'])}: {err['msg']}")
         return None
 
@@ -116,19 +147,16 @@ def _load_file(path: Path, model: type[M], problems: list[str]) -> M | None:
 def load_knowledge(data_dir: Path | None = None) -> Knowledge:
     """Read and validate every knowledge file; raise ``KnowledgeError`` listing problems."""
     folder = data_dir or DATA_DIR
-    problems: list[str] = []
-    models = _load_file(folder / "models.yaml", ModelsFile, problems)
-    questions = _load_file(folder / "questions.yaml", QuestionsFile, problems)
-    businesses = _load_file(folder / "businesses.yaml", BusinessesFile, problems)
-    tactics = _load_file(folder / "tactics.yaml", TacticsFile, problems)
-    faq = _load_file(folder / "faq.yaml", FaqFile, problems)
-    classifier = _load_file(folder / "classifier.yaml", ClassifierFile, problems)
-    messages = _load_file(folder / "messages.yaml", MessagesFile, problems)
-    signals = _load_file(folder / "signals.yaml", SignalsFile, problems)
+    base, problems = read_raw_files(folder)
     if problems:
         raise KnowledgeError(problems)
-    assert models and questions and businesses and tactics and faq and classifier and messages
-    assert signals
+    languages = {p.stem for p in language_files(folder)} | {"en"}
+    parsed = {stem: _validate(stem, raw, problems, languages) for stem, raw in base.items()}
+    if problems:
+        raise KnowledgeError(problems)
+    models, questions, businesses = parsed["models"], parsed["questions"], parsed["businesses"]
+    tactics, faq, classifier = parsed["tactics"], parsed["faq"], parsed["classifier"]
+    messages, signals = parsed["messages"], parsed["signals"]
     _cross_check(models, questions, businesses, tactics, faq, classifier, messages, problems)
     _check_signals(signals, questions, problems)
     if problems:
