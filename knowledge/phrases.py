@@ -15,18 +15,33 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-_NON_WORD = re.compile(r"[^\w\s]+")
+_NON_WORD = re.compile(r"[^\w\s\u0e00-\u0e7f]+")  # Thai marks are not \w
 _SPACES = re.compile(r"\s+")
 # Negation does not reach across these: "yes, no exceptions" negates nothing of "yes".
 _CLAUSE = re.compile(r"[,;.!?:\n]+|\s[-–—]\s")
 
 
+def _keeps_mark(ch: str) -> bool:
+    """Thai vowel and tone marks are combining characters but part of the word."""
+    return "\u0e00" <= ch <= "\u0e7f"
+
+
 def normalise(text: str) -> str:
-    """Casefold, drop accents and punctuation, squeeze spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Casefold, drop accents and punctuation, squeeze spaces.
+
+    Accents go (ș/ş/s, ă/â/a, ё/е, İ/ı/i all meet), Thai marks stay; dotless ı becomes i
+    so Turkish typed with or without its own letters matches.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _keeps_mark(ch))
     bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
     return _SPACES.sub(" ", bare).strip()
+
+
+def unspaced(text: str) -> bool:
+    """Scripts written without spaces between words (Thai): phrases are found as
+    substrings instead of word by word."""
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
 
 
 NEGATION_WINDOW = 3
@@ -88,6 +103,17 @@ class PhraseIndex:
             if len(word) >= STEM_LEN:
                 self._by_stem.setdefault(word[:STEM_LEN], []).append(word)
         self._negations = [tuple(words(n)) for n in negations if words(n)]
+        # Phrases in scripts without spaces are looked up as substrings (longest first).
+        self._unspaced = sorted(
+            (
+                (normalise(v), k, v)
+                for k, variants in phrases.items()
+                for v in variants
+                if unspaced(v) and normalise(v)
+            ),
+            key=lambda item: -len(item[0]),
+        )
+        self._unspaced_negations = [" ".join(n) for n in self._negations if unspaced(" ".join(n))]
         self._cache: dict[str, dict[str, float]] = {}
 
     def _candidates(self, token: str) -> dict[str, float]:
@@ -150,6 +176,7 @@ class PhraseIndex:
                     else:
                         negated = self._negated(tokens, clauses, i, i + n)
                         hits.append(Hit(key, variant, i, i + n, sum(scores) / n, negated))
+        hits.extend(self._unspaced_hits(tokens, clauses))
         hits.sort(key=lambda h: (-h.length, -h.score, h.start))
         kept: list[Hit] = []
         covered: dict[int, list[Hit]] = {}  # word position -> kept hits covering it
@@ -160,6 +187,24 @@ class PhraseIndex:
                 for position in range(hit.start, hit.end):
                     covered.setdefault(position, []).append(hit)
         return kept
+
+    def _unspaced_hits(self, tokens: list[str], clauses: list[int]) -> list[Hit]:
+        """Thai phrases inside Thai words: exact substrings, negation just before them."""
+        hits: list[Hit] = []
+        for i, token in enumerate(tokens):
+            if not self._unspaced or not unspaced(token):
+                continue
+            for phrase, key, variant in self._unspaced:
+                at = token.find(phrase)
+                while at >= 0:
+                    before = token[:at]
+                    negated = any(before.endswith(n) for n in self._unspaced_negations) or (
+                        at == 0 and self._negated(tokens, clauses, i, i + 1)
+                    )
+                    whole = at == 0 and len(phrase) == len(token)
+                    hits.append(Hit(key, variant, i, i + 1, 100.0 if whole else 95.0, negated))
+                    at = token.find(phrase, at + 1)
+        return hits
 
     def _negated(self, tokens: list[str], clauses: list[int], start: int, end: int) -> bool:
         # "usually not": a negation word right after the phrase, ending its clause.
