@@ -54,7 +54,7 @@ log = logging.getLogger("clientwise.telegram")
 CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31}):(\d{1,15})$")
 FORGET_DATA = re.compile(r"^forget:(yes|no):(\d{1,15})$")
 DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a payload
-COMMANDS = ("start", "help", "back", "restart", "triage", "cancel", "forget")
+COMMANDS = ("start", "help", "back", "restart", "triage", "language", "cancel", "forget")
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
 # Steps stored but never answered (crash between commit and send) are re-shown at start-up

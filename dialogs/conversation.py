@@ -16,6 +16,7 @@ from dialogs.events import (
     Choose,
     Event,
     Help,
+    Language,
     Reply,
     ReplyOption,
     Restart,
@@ -54,6 +55,8 @@ def command_event(text: str, name: str | None = None) -> Event | None:
         return Start(name=name, payload=arg.strip() or None)
     if command == "triage":
         return Triage(text=arg.strip())
+    if command == "language":
+        return Language(lang=arg.strip().casefold() or None)
     # Unknown commands get the help text rather than being taken as an answer.
     return COMMANDS.get(command, Help)()
 

@@ -17,6 +17,7 @@ from dialogs.events import (
     Choose,
     Event,
     Help,
+    Language,
     Reply,
     Restart,
     Start,
@@ -144,6 +145,11 @@ class Engine:
                 return self._typed(state, event.text)
             case Triage():
                 return self._triage(state, event.text)
+            case Language():
+                if event.lang is None:
+                    state.turn += 1
+                    return Turn(state, [render.language_menu(self.kb, state)])
+                return self._set_language(state, event.lang)
         raise TypeError(f"unknown event {event!r}")
 
     def outcome(self, state: DialogState) -> render.Outcome:
@@ -233,10 +239,20 @@ class Engine:
     def _stale(self, state: DialogState) -> Turn:
         return Turn(state, [render.notice(self.kb, state, "stale_button"), *self._current(state)])
 
+    def _set_language(self, state: DialogState, lang: str) -> Turn:
+        if lang not in self.kb.languages:
+            state.turn += 1
+            return Turn(state, [render.language_menu(self.kb, state)])
+        state.lang = lang
+        state.turn += 1  # the old buttons carry the old language's labels
+        return Turn(state, [render.notice(self.kb, state, "language_set"), *self._current(state)])
+
     def _choose(self, state: DialogState, event: Choose) -> Turn:
         if event.turn is not None and event.turn != state.turn:
             return self._stale(state)
         option = event.option
+        if option.startswith(render.LANGUAGE_PREFIX):  # from the /language menu, any phase
+            return self._set_language(state, option.removeprefix(render.LANGUAGE_PREFIX))
         if state.phase == "triage":
             if option == render.CONTINUE:
                 return self._continue_after_triage(state)

@@ -45,6 +45,13 @@ class Cancel(BaseModel):
     kind: Literal["cancel"] = "cancel"
 
 
+class Language(BaseModel):
+    """/language: show the choice (``lang`` None) or switch to ``lang``."""
+
+    kind: Literal["language"] = "language"
+    lang: str | None = None
+
+
 class Triage(BaseModel):
     """A one-line description for a quick provisional verdict (/triage)."""
 
@@ -53,7 +60,7 @@ class Triage(BaseModel):
 
 
 Event = Annotated[
-    Start | Choose | Typed | Back | Restart | Help | Cancel | Triage,
+    Start | Choose | Typed | Back | Restart | Help | Cancel | Triage | Language,
     Field(discriminator="kind"),
 ]
 

@@ -21,6 +21,7 @@ from knowledge.schema import ModelId
 BEGIN, EXPLAIN, BACK, KEEP = "begin", "explain", "back", "keep"
 RESTART, WHY, SUMMARY = "restart", "why", "summary"
 CONTINUE, FRESH = "continue", "fresh"
+LANGUAGE_PREFIX = "lang_"
 ACTIONS = frozenset({BEGIN, EXPLAIN, BACK, KEEP, RESTART, WHY, SUMMARY, CONTINUE, FRESH})
 
 BAR_FULL, BAR_EMPTY = "▰", "▱"
@@ -64,6 +65,20 @@ def welcome(kb: Knowledge, flow: Flow, state: DialogState, name: str | None) -> 
         kind="question",
         text=kb.text("welcome", lang, greeting=greeting, count=count),
         options=[_opt(kb, "btn_begin", lang, BEGIN), _opt(kb, "btn_explain", lang, EXPLAIN)],
+        turn=state.turn,
+    )
+
+
+def language_menu(kb: Knowledge, state: DialogState) -> Reply:
+    """Each language in its own name, so anyone can find theirs."""
+    options = [
+        ReplyOption(id=f"{LANGUAGE_PREFIX}{code}", label=name, selected=code == state.lang)
+        for code, name in kb.languages.items()
+    ]
+    return Reply(
+        kind="question",
+        text=kb.text("choose_language", state.lang),
+        options=options,
         turn=state.turn,
     )
 
