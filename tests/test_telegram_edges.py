@@ -11,6 +11,7 @@ import pytest
 
 from bot.storage import UPDATE_RETENTION, Store
 from dialogs.state import DialogState
+from knowledge.loader import default_knowledge
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import (
     BotHarness,
@@ -204,3 +205,27 @@ def test_processed_update_ids_are_pruned_after_the_retention(tmp_path: Path) -> 
     assert store.prune_updates() == 1
     assert store.update_status(1) == "new" and store.update_status(2) == "replied"
     store.close()
+
+
+OTHER_LANGS = [code for code in sorted(default_knowledge().languages) if code != "en"]
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+async def test_telegram_language_code_picks_the_language(tg: BotHarness, lang: str) -> None:
+    kb = default_knowledge()
+    user = FakeTelegram.user(900, "Ana", language_code=f"{lang}-XX")
+    replies = await TelegramConversation(tg, user).send("/start")
+    assert any(kb.text("greeting_named", lang, name="Ana") in r.text for r in replies)
+    assert lang in tg.fake.commands  # the command menu is localised too
+
+
+async def test_language_menu_switches_mid_questionnaire(tg: BotHarness) -> None:
+    kb = default_knowledge()
+    chat = await _at_contract(tg)
+    await chat.press("Sometimes")
+    target = sorted(kb.languages)[-1]
+    await chat.send("/language")
+    replies = await chat.press(kb.languages[target])
+    state = _state(tg)
+    assert state.lang == target and state.answers["contract"].option == "sometimes"
+    assert any(kb.text("language_set", target) in r.text for r in replies)
