@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from knowledge.classifier import Verdict, classify
 from knowledge.matching import match_option
 from knowledge.model import Knowledge
-from knowledge.phrases import PhraseIndex, normalise, words
+from knowledge.phrases import PhraseIndex, normalise, unspaced, words
 from knowledge.schema import DEFAULT_LANG, ModelId
 
 # A typed option this sure wins even when the text ends with "?" ("yes?").
@@ -205,6 +205,11 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         return 2
     strong, weak = _question_words(kb, lang), _question_words(kb, lang, auxiliaries=True)
     for n, clause in enumerate(_CLAUSES.split(text)):
+        if unspaced(clause):
+            # Thai asks with particles anywhere in the run of letters ("…ไหม", "อะไร").
+            joined = normalise(clause).replace(" ", "")
+            if any(unspaced(w[0]) and w[0] in joined for w in strong | weak):
+                return 2 if n == 0 else 1
         tokens = words(clause)
         if any(tuple(tokens[: len(s)]) == s for s in strong if len(tokens) > len(s)):
             return 2 if n == 0 else 1
