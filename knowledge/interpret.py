@@ -268,16 +268,16 @@ def _keyword_faq(kb: Knowledge, text: str, lang: str) -> tuple[str | None, float
 
 
 @cache
-def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[str, int]]:
-    """Every cue word group as a phrase key ``topic#n``; and each topic's group count."""
+def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[tuple[str, str], int]]:
+    """Every cue word group as a phrase key ``topic#lang#n``; groups per topic and language."""
     phrases: dict[str, list[str]] = {}
-    groups: dict[str, int] = {}
+    groups: dict[tuple[str, str], int] = {}
     for entry in kb.faq:
         for code in _langs(lang):
             for n, group in enumerate(entry.cues.get(code, [])):
-                phrases.setdefault(f"{entry.id}#{code}{n}", []).extend(group)
+                phrases.setdefault(f"{entry.id}#{code}#{n}", []).extend(group)
             if entry.cues.get(code):
-                groups[entry.id] = groups.get(entry.id, 0) + len(entry.cues[code])
+                groups[(entry.id, code)] = len(entry.cues[code])
     index = PhraseIndex(phrases, token_cutoff=kb.settings.token_cutoff, stems=True)
     return index, groups
 
@@ -285,22 +285,25 @@ def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[str, int]]:
 def _cue_topic(
     kb: Knowledge, text: str, lang: str, prefer: str | None = None
 ) -> tuple[str | None, int]:
-    """The FAQ topic whose every cue group appears in the text (most groups wins; a tie
-    goes to ``prefer``, the topic of the closest sample question, if it is among them)."""
+    """The FAQ topic with every cue group of one language in the text (most groups
+    wins; a tie goes to ``prefer``, the closest sample question's topic, if among them)."""
     index, groups = _faq_cues(kb, lang)
-    found: dict[str, set[str]] = {}
+    found: dict[tuple[str, str], set[str]] = {}
     for hit in index.find(text, rivals=lambda a, b: a == b):
         if not hit.negated:
-            topic, _, group = hit.key.partition("#")
-            found.setdefault(topic, set()).add(group)
-    full = [(len(g), topic) for topic, g in found.items() if len(g) == groups.get(topic)]
+            topic, code, group = hit.key.split("#")
+            found.setdefault((topic, code), set()).add(group)
+    full: dict[str, int] = {}
+    for (topic, code), seen in found.items():
+        if len(seen) == groups.get((topic, code)):
+            full[topic] = max(full.get(topic, 0), len(seen))
     if not full:
         return None, 0
-    full.sort(key=lambda item: -item[0])
-    tied = [topic for n, topic in full if n == full[0][0]]
+    best = max(full.values())
+    tied = [topic for topic, n in full.items() if n == best]
     if len(tied) > 1:
-        return (prefer, full[0][0]) if prefer in tied else (None, 0)
-    return full[0][1], full[0][0]
+        return (prefer, best) if prefer in tied else (None, 0)
+    return tied[0], best
 
 
 def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
