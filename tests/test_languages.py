@@ -135,3 +135,14 @@ def test_a_translation_with_a_wrong_placeholder_is_rejected(tmp_path: Path) -> N
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(data)
     assert "messages.welcome.xx: placeholders" in str(info.value)
+
+
+def test_a_broken_translation_names_its_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "i18n").mkdir(exist_ok=True)
+    words = {"name": "Test", "tactics": {"flash_offers": {"title": ["not", "a", "text"]}}}
+    (data / "i18n" / "xx.yaml").write_text(yaml.safe_dump(words), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(data)
+    assert "i18n/xx.yaml (into tactics.yaml): tactics." in str(info.value)
