@@ -38,6 +38,7 @@ _LISTS = {  # top-level text lists: (base file, key)
     "question_words": ("signals", "question_words"),
     "question_auxiliaries": ("signals", "question_auxiliaries"),
     "served_markers": ("signals", "served_markers"),
+    "question_endings": ("signals", "question_endings"),
 }
 _SINGLE = {"not_sure": ("questions", "not_sure"), "skip": ("questions", "skip")}
 
@@ -130,7 +131,7 @@ def missing(base: dict[str, Raw], lang: str) -> Iterator[str]:
     def walk(node: Any, path: str) -> Iterator[str]:
         if isinstance(node, dict):
             if "en" in node and all(isinstance(k, str) and len(k) == 2 for k in node):
-                if lang not in node:
+                if lang not in node and node["en"]:  # nothing to translate in an empty list
                     yield path
                 return
             for key, value in node.items():

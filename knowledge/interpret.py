@@ -211,11 +211,19 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
             if any(unspaced(w[0]) and w[0] in joined for w in strong | weak):
                 return 2 if n == 0 else 1
         tokens = words(clause)
+        if len(tokens) > 1 and tokens[-1] in _question_endings(kb, lang):
+            return 2 if n == 0 else 1
         if any(tuple(tokens[: len(s)]) == s for s in strong if len(tokens) > len(s)):
             return 2 if n == 0 else 1
         if any(tuple(tokens[: len(s)]) == s for s in weak if len(tokens) > len(s)):
             return 1
     return 0
+
+
+@cache
+def _question_endings(kb: Knowledge, lang: str) -> frozenset[str]:
+    endings = kb.signals_file.question_endings
+    return frozenset(normalise(w) for code in _langs(lang) for w in endings.get(code, []))
 
 
 def has_question_mark(text: str) -> bool:

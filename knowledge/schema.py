@@ -196,6 +196,8 @@ class SignalsFile(Strict):
     negations: TextList
     question_words: TextList
     question_auxiliaries: TextList
+    # Words that END a question (Turkish "mi/mı", Romanian "nu?"): checked last in a clause.
+    question_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     served_markers: TextList
     signals: list[Signal] = Field(min_length=1)
 
