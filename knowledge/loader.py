@@ -8,7 +8,11 @@ problem becomes one line ``file: field.path: message`` inside a ``KnowledgeError
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import string
+import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -113,8 +117,39 @@ FILES: dict[str, type[BaseModel]] = {
 }
 
 
+def _cache_path(folder: Path, translate: bool) -> Path | None:
+    """Where the parsed data of exactly these file contents is kept (YAML parsing is
+    most of the start-up time; JSON of the same data loads ten times faster)."""
+    digest = hashlib.sha256(b"translate" if translate else b"base")
+    try:
+        for path in sorted([*(folder / f"{stem}.yaml" for stem in FILES), *language_files(folder)]):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    except OSError:
+        return None  # a missing file: parse normally and report it
+    return Path(tempfile.gettempdir()) / "clientwise-knowledge" / f"{digest.hexdigest()}.json"
+
+
 def read_raw_files(folder: Path, translate: bool = True) -> tuple[dict[str, Any], list[str]]:
     """The base files as plain data, with every language file folded in."""
+    cache = _cache_path(folder, translate)
+    if cache is not None and cache.exists():
+        try:
+            return json.loads(cache.read_text(encoding="utf-8")), []
+        except (OSError, ValueError):
+            pass  # unreadable cache: parse again
+    base, problems = _parse_raw_files(folder, translate)
+    if cache is not None and not problems:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
+            partial.replace(cache)  # atomic: concurrent starts never read half a file
+        except OSError:
+            pass  # a read-only temp dir only costs speed
+    return base, problems
+
+
+def _parse_raw_files(folder: Path, translate: bool) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     base: dict[str, Any] = {}
     for stem in FILES:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -29,6 +30,7 @@ def _keeps_mark(ch: str) -> bool:
     return "\u0e00" <= ch <= "\u0e7f"
 
 
+@lru_cache(maxsize=100_000)  # the same phrases are indexed for every language
 def normalise(text: str) -> str:
     """Casefold, drop accents and punctuation, squeeze spaces.
 
