@@ -296,15 +296,18 @@ def _cue_topic(
     """The FAQ topic with every cue group of one language in the text (most groups
     wins; a tie goes to ``prefer``, the closest sample question's topic, if among them)."""
     index, groups = _faq_cues(kb, lang)
-    found: dict[tuple[str, str], set[str]] = {}
+    # Groups are aligned across languages (group n means the same in each), so a text
+    # mixing languages ("มีclientบ้าง ยกตัวอย่าง") can fill group 0 in one, 1 in another.
+    found: dict[str, set[str]] = {}
     for hit in index.find(text, rivals=lambda a, b: a == b):
         if not hit.negated:
-            topic, code, group = hit.key.split("#")
-            found.setdefault((topic, code), set()).add(group)
+            topic, _code, group = hit.key.split("#")
+            found.setdefault(topic, set()).add(group)
     full: dict[str, int] = {}
-    for (topic, code), seen in found.items():
-        if len(seen) == groups.get((topic, code)):
-            full[topic] = max(full.get(topic, 0), len(seen))
+    for topic, seen in found.items():
+        needed = groups.get((topic, lang)) or groups.get((topic, DEFAULT_LANG))
+        if needed and seen >= {str(n) for n in range(needed)}:
+            full[topic] = needed
     if not full:
         return None, 0
     best = max(full.values())
