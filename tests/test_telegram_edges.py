@@ -12,6 +12,7 @@ import pytest
 from bot.storage import UPDATE_RETENTION, Store
 from dialogs.state import DialogState
 from knowledge.loader import default_knowledge
+from knowledge.model import pick
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import (
     BotHarness,
@@ -229,3 +230,24 @@ async def test_language_menu_switches_mid_questionnaire(tg: BotHarness) -> None:
     state = _state(tg)
     assert state.lang == target and state.answers["contract"].option == "sometimes"
     assert any(kb.text("language_set", target) in r.text for r in replies)
+
+
+@pytest.mark.skipif("ru" not in default_knowledge().languages, reason="Russian not shipped")
+async def test_russian_user_gets_the_whole_conversation_in_russian(tg: BotHarness) -> None:
+    kb = default_knowledge()
+    ivan = FakeTelegram.user(901, "Иван", language_code="ru")
+    chat = TelegramConversation(tg, ivan)
+    await chat.send("/start")
+    await chat.press(kb.text("btn_begin", "ru"))
+    await chat.send("юридическая фирма")
+    typical = next(b for b in kb.businesses if b.id == "law_firm").typical
+    while (state := _state(tg, ivan)).phase == "asking":
+        option = kb.option(state.step, typical[state.step])
+        await chat.press(option.label["ru"])
+    texts = [m.text for m in tg.fake.chat_messages(901)]
+    assert any(kb.models["client"].headline["ru"] in t for t in texts)
+    english = [pick(kb.messages[k], "en") for k in ("tactics_header", "why_header", "btn_begin")]
+    assert not any(e in t for e in english for t in texts), texts[-1]
+    assert all(
+        b["text"] != "Start over" for m in tg.fake.chat_messages(901) for b in m.flat_buttons
+    )
