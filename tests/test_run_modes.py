@@ -134,24 +134,11 @@ async def test_polling_mode_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
 
 async def test_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> None:
     fake = FakeTelegram()  # knows only TOKEN: any other token gets 401 Unauthorized
-    base_url = await fake.start()
     wrong = "999999:WRONG-but-well-formed-token_x"
-    env = {**_env(base_url, tmp_path / "bot.db"), "TELEGRAM_BOT_TOKEN": wrong}
-    try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            cwd=ROOT,
-            env=env,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await asyncio.wait_for(process.communicate(), timeout=30)
-    finally:
-        await fake.stop()
-    text = out.decode() + err.decode()
-    assert process.returncode == 2
-    assert "TELEGRAM_BOT_TOKEN: rejected" in err.decode()
+    env = {**_env(await fake.start(), tmp_path / "bot.db"), "TELEGRAM_BOT_TOKEN": wrong}
+    async with bot_process(fake, env) as process:
+        assert await asyncio.wait_for(process.wait(), timeout=30) == 2
+        text = (await process.stderr.read()).decode() if process.stderr else ""
+    assert "TELEGRAM_BOT_TOKEN: rejected" in text
     assert wrong not in text and "WRONG-but" not in text, text
     assert "Traceback" not in text, text
