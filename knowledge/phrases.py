@@ -37,7 +37,8 @@ def normalise(text: str) -> str:
     Accents go (ș/ş/s, ă/â/a, ё/е, İ/ı/i all meet), Thai marks stay; dotless ı becomes i
     so Turkish typed with or without its own letters matches.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    # ı→i for Turkish; the Thai repetition mark ๆ is dropped ("ผสมๆกัน" ~ "ผสมกัน").
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i").replace("ๆ", ""))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _keeps_mark(ch))
     bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
     # "มีclientบ้าง": an English word typed inside Thai is a word of its own.
