@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.classifier import Verdict, classify
 from knowledge.matching import match_option
-from knowledge.model import Knowledge
+from knowledge.model import Knowledge, languages_for, with_english
 from knowledge.phrases import PhraseIndex, normalise, unspaced, words
 from knowledge.schema import DEFAULT_LANG, ModelId
 
@@ -79,32 +79,21 @@ class TriageResult(BaseModel):
     ask_next: list[str]
 
 
-def _langs(lang: str) -> list[str]:
-    # English phrases are understood in every language: owners mix them in.
-    return [lang] if lang == DEFAULT_LANG else [lang, DEFAULT_LANG]
-
-
 @cache
 def _business_index(kb: Knowledge, lang: str) -> PhraseIndex:
-    phrases: dict[str, list[str]] = {}
-    for b in kb.businesses:
-        variants: list[str] = []
-        for code in _langs(lang):
-            if code in b.name:
-                variants.append(b.name[code])
-            variants.extend(b.synonyms.get(code, []))
-        phrases[b.id] = variants
-    negations = [n for code in _langs(lang) for n in kb.signals_file.negations.get(code, [])]
+    phrases = {
+        b.id: [b.name[code] for code in languages_for(lang) if code in b.name]
+        + with_english(b.synonyms, lang)
+        for b in kb.businesses
+    }
+    negations = with_english(kb.signals_file.negations, lang)
     return PhraseIndex(phrases, negations, token_cutoff=kb.settings.business_cutoff, stems=True)
 
 
 @cache
 def _signal_index(kb: Knowledge, lang: str) -> PhraseIndex:
-    phrases = {
-        s.id: [p for code in _langs(lang) for p in s.phrases.get(code, [])]
-        for s in kb.signals_file.signals
-    }
-    negations = [n for code in _langs(lang) for n in kb.signals_file.negations.get(code, [])]
+    phrases = {s.id: with_english(s.phrases, lang) for s in kb.signals_file.signals}
+    negations = with_english(kb.signals_file.negations, lang)
     return PhraseIndex(phrases, negations, token_cutoff=kb.settings.token_cutoff)
 
 
@@ -113,7 +102,7 @@ def _question_words(
     kb: Knowledge, lang: str, auxiliaries: bool = False
 ) -> frozenset[tuple[str, ...]]:
     source = kb.signals_file.question_auxiliaries if auxiliaries else kb.signals_file.question_words
-    return frozenset(tuple(words(w)) for code in _langs(lang) for w in source.get(code, []))
+    return frozenset(tuple(words(w)) for w in with_english(source, lang))
 
 
 @cache
@@ -121,10 +110,9 @@ def _faq_choices(kb: Knowledge, lang: str) -> tuple[list[str], list[str]]:
     texts: list[str] = []
     ids: list[str] = []
     for entry in kb.faq:
-        for code in _langs(lang):
-            for question in entry.questions.get(code, []):
-                texts.append(normalise(question))
-                ids.append(entry.id)
+        for question in with_english(entry.questions, lang):
+            texts.append(normalise(question))
+            ids.append(entry.id)
     return texts, ids
 
 
@@ -136,7 +124,7 @@ def business_matches(kb: Knowledge, text: str, lang: str) -> list[BusinessMatch]
     """
     by_id = {b.id: b for b in kb.businesses}
     tokens = words(text)
-    served = {m for code in _langs(lang) for m in kb.signals_file.served_markers.get(code, [])}
+    served = {normalise(m) for m in with_english(kb.signals_file.served_markers, lang)}
 
     def names_the_trade(start: int) -> bool:
         # "software for gyms" is a software business; gyms are who it serves.
@@ -223,7 +211,7 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
 @cache
 def _question_endings(kb: Knowledge, lang: str) -> frozenset[str]:
     endings = kb.signals_file.question_endings
-    return frozenset(normalise(w) for code in _langs(lang) for w in endings.get(code, []))
+    return frozenset(normalise(w) for w in with_english(endings, lang))
 
 
 def has_question_mark(text: str) -> bool:
@@ -245,9 +233,8 @@ def _faq_keywords(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[str, dict
     """Content words of each FAQ topic, weighted by how specific they are (idf)."""
     bags: dict[str, set[str]] = {}
     for entry in kb.faq:
-        for code in _langs(lang):
-            for question in entry.questions.get(code, []):
-                bags.setdefault(entry.id, set()).update(words(question))
+        for question in with_english(entry.questions, lang):
+            bags.setdefault(entry.id, set()).update(words(question))
     topics = len(bags)
     df: dict[str, int] = {}
     for bag in bags.values():
@@ -281,7 +268,7 @@ def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[tuple[str, st
     phrases: dict[str, list[str]] = {}
     groups: dict[tuple[str, str], int] = {}
     for entry in kb.faq:
-        for code in _langs(lang):
+        for code in languages_for(lang):
             for n, group in enumerate(entry.cues.get(code, [])):
                 phrases.setdefault(f"{entry.id}#{code}#{n}", []).extend(group)
             if entry.cues.get(code):
@@ -293,8 +280,9 @@ def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[tuple[str, st
 def _cue_topic(
     kb: Knowledge, text: str, lang: str, prefer: str | None = None
 ) -> tuple[str | None, int]:
-    """The FAQ topic with every cue group of one language in the text (most groups
-    wins; a tie goes to ``prefer``, the closest sample question's topic, if among them)."""
+    """The FAQ topic whose every cue group appears in the text, in any of the languages
+    read (most groups wins; a tie goes to ``prefer``, the closest sample question's
+    topic, if it is among them)."""
     index, groups = _faq_cues(kb, lang)
     # Groups are aligned across languages (group n means the same in each), so a text
     # mixing languages ("มีclientบ้าง ยกตัวอย่าง") can fill group 0 in one, 1 in another.
@@ -365,6 +353,7 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     if found.option is not None and (found.score >= SURE_OPTION or not question):
         kind: Literal["option", "guess"] = "guess" if found.score < GUESS_BELOW else "option"
         return Interpretation(kind=kind, option=found.option, confidence=found.score, via="label")
+    faq: FaqMatch | None = None
     if question or (strength and found.option is None):
         faq = match_faq(kb, text, lang)
         enough = kb.settings.faq_cutoff if question else SURE_FAQ
@@ -380,7 +369,7 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     answer = signal_answers(here).get(question_id)
     if answer is not None:  # signals suggest, they never answer silently
         return Interpretation(kind="guess", option=answer, confidence=80.0, via="signal")
-    faq = match_faq(kb, text, lang)
+    faq = faq or match_faq(kb, text, lang)  # computed above for question-like texts
     if faq.id is not None and faq.score >= kb.settings.faq_cutoff + 10:
         return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")
     return Interpretation(kind="none")

@@ -19,8 +19,9 @@ from functools import cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.model import NOT_SURE, Knowledge, pick, pick_list
+from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, pick_list, with_english
 from knowledge.phrases import PhraseIndex, clause_numbers, normalise
+from knowledge.schema import Option
 
 __all__ = ["OptionMatch", "match_option", "normalise"]
 
@@ -67,6 +68,13 @@ def _symbol_key(text: str) -> str:
     return _EMOJI_NOISE.sub("", text).replace(" ", "")
 
 
+def _option_phrases(option: Option, lang: str) -> list[str]:
+    """Everything an owner may type for an option: labels and synonyms, the language's
+    first, then English."""
+    labels = [option.label[code] for code in languages_for(lang) if code in option.label]
+    return labels + with_english(option.synonyms, lang)
+
+
 @cache
 def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     question = kb.questions[question_id]
@@ -83,11 +91,8 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
 
     for option in question.options:
         ids.append(option.id)
-        for phrase in [pick(option.label, lang), *pick_list(option.synonyms, lang)]:
+        for phrase in _option_phrases(option, lang):
             add(phrase, option.id)
-        if lang != "en":  # English words are understood everywhere
-            for phrase in [option.label["en"], *option.synonyms.get("en", [])]:
-                add(phrase, option.id)
     ids.append(NOT_SURE)
     not_sure_texts = [
         pick(kb.questions_file.not_sure, lang),
@@ -99,9 +104,7 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     grouped: dict[str, list[str]] = {}
     for phrase, option_id in phrases.items():
         grouped.setdefault(option_id, []).append(phrase)
-    negations = pick_list(kb.signals_file.negations, lang) + (
-        kb.signals_file.negations.get("en", []) if lang != "en" else []
-    )
+    negations = with_english(kb.signals_file.negations, lang)
     numbers = tuple(
         (o.numbers[0], o.numbers[1], o.id) for o in question.options if o.numbers is not None
     )
@@ -192,8 +195,6 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
 
     # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
     clauses = clause_numbers(text)
-    if len(clauses) != len(tokens):
-        clauses = [0] * len(tokens)
     for hit in index.inside.find(text):
         # A negated phrase says the opposite; a "maybe" inside a sentence is no shrug.
         # A "not sure" must open the message or be most of it ("hmm not sure tbh …").
@@ -225,7 +226,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             return OptionMatch(None, prefix[1], (prefix[0], rivals[0]))
     if best:
         return _decide(best)
-    return _keyword_vote(kb, index, question_id, text, lang)
+    return _keyword_vote(kb, question_id, text, lang)
 
 
 # Below every phrase match: the dialog offers such a reading for confirmation (a guess)
@@ -237,9 +238,9 @@ KEYWORD_SCORE = 78.0
 def _stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
     """Words used in the options of many questions ("they", "us", "a") tell nothing."""
     seen: dict[str, set[str]] = {}
-    for qid in kb.questions:
-        for option in kb.questions[qid].options:
-            for phrase in [pick(option.label, lang), *pick_list(option.synonyms, lang)]:
+    for qid, question in kb.questions.items():
+        for option in question.options:
+            for phrase in _option_phrases(option, lang):
                 for word in normalise(phrase).split():
                     seen.setdefault(word, set()).add(qid)
     return frozenset(w for w, questions in seen.items() if len(questions) >= STOP_QUESTIONS)
@@ -247,45 +248,35 @@ def _stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
 
 @cache
 def _keywords(kb: Knowledge, question_id: str, lang: str) -> PhraseIndex:
-    """Words that belong to exactly one option of the question (after stop words)."""
+    """Each option's telling words: used by no other option of the question and no stop
+    word. Keys are option ids, so a hit names the option it votes for."""
     stop = _stop_words(kb, lang)
     owners: dict[str, set[str]] = {}
     for option in kb.questions[question_id].options:
-        for phrase in [pick(option.label, lang), *pick_list(option.synonyms, lang)]:
+        for phrase in _option_phrases(option, lang):
             for word in normalise(phrase).split():
                 if word not in stop and not word.isdigit() and len(word) > 2:
                     owners.setdefault(word, set()).add(option.id)
-    distinctive = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}
-    negations = pick_list(kb.signals_file.negations, lang)
-    return PhraseIndex(
-        {w: [w] for w in distinctive},
-        negations,
-        token_cutoff=kb.settings.token_cutoff,
-        stems=True,
-    )
+    telling: dict[str, list[str]] = {}
+    for word, options in owners.items():
+        if len(options) == 1:
+            telling.setdefault(next(iter(options)), []).append(word)
+    negations = with_english(kb.signals_file.negations, lang)
+    return PhraseIndex(telling, negations, token_cutoff=kb.settings.token_cutoff, stems=True)
 
 
-def _keyword_vote(
-    kb: Knowledge, index: _Index, question_id: str, norm: str, lang: str
-) -> OptionMatch:
+def _keyword_vote(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
     """Last resort for free sentences: count each option's telling words.
 
     "they check prices everywhere before buying" has two words that only the "shop
-    around" option uses. A clear majority is taken (and echoed back); a tie is asked.
+    around" option uses. A clear majority is offered as a guess; a tie is asked.
     """
-    if len(normalise(norm).split()) < 2:  # a lone word is a label, a synonym or nothing
+    if len(normalise(text).split()) < 2:  # a lone word is a label, a synonym or nothing
         return OptionMatch(None, 0.0)
-    keywords = _keywords(kb, question_id, lang)
-    owner = {
-        w: o.id
-        for o in kb.questions[question_id].options
-        for phrase in [pick(o.label, lang), *pick_list(o.synonyms, lang)]
-        for w in normalise(phrase).split()
-    }
     votes: dict[str, int] = {}
-    for hit in keywords.find(norm):
+    for hit in _keywords(kb, question_id, lang).find(text):
         if not hit.negated:
-            votes[owner[hit.key]] = votes.get(owner[hit.key], 0) + 1
+            votes[hit.key] = votes.get(hit.key, 0) + 1
     if not votes:
         return OptionMatch(None, 0.0)
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])

@@ -37,6 +37,17 @@ def pick_list(texts: dict[str, list[str]], lang: str) -> list[str]:
     return texts.get(lang) or texts.get(DEFAULT_LANG, [])
 
 
+def languages_for(lang: str) -> list[str]:
+    """What typed text in ``lang`` is read against: that language, then English, which
+    owners mix in everywhere."""
+    return [lang] if lang == DEFAULT_LANG else [lang, DEFAULT_LANG]
+
+
+def with_english(texts: dict[str, list[str]], lang: str) -> list[str]:
+    """The typed forms listed for ``lang``, then the English ones."""
+    return [word for code in languages_for(lang) for word in texts.get(code, [])]
+
+
 # eq=False: hash by identity, so per-knowledge caches (functools.cache) work.
 @dataclass(frozen=True, eq=False)
 class Knowledge:

@@ -78,11 +78,12 @@ def words(text: str) -> list[str]:
 
 
 def clause_numbers(text: str) -> list[int]:
-    """For each word of ``words(text)``, the number of the clause it stands in."""
+    """For each word of ``words(text)``, the number of the clause it stands in (all 0
+    when punctuation inside a word makes the split disagree with ``words``)."""
     numbers: list[int] = []
     for n, clause in enumerate(_CLAUSE.split(text)):
         numbers += [n] * len(words(clause))
-    return numbers
+    return numbers if len(numbers) == len(words(text)) else [0] * len(words(text))
 
 
 class PhraseIndex:
@@ -165,8 +166,6 @@ class PhraseIndex:
         """
         tokens = words(text)
         clauses = clause_numbers(text)
-        if len(clauses) != len(tokens):  # punctuation inside a word: one clause
-            clauses = [0] * len(tokens)
         options = [self._candidates(t) for t in tokens]
         hits: list[Hit] = []
         for i, first in enumerate(options):
