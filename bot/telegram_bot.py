@@ -207,15 +207,21 @@ class TelegramFrontEnd:
 
     # --- the pipeline -----------------------------------------------------------------------
 
+    def _stored(self, chat_id: int, user_id: int) -> StoredConversation | None:
+        """The saved conversation, or None — also when it was saved by an incompatible
+        older version (that user starts afresh rather than meeting an error)."""
+        try:
+            return self.store.load(chat_id, user_id)
+        except ValidationError:
+            log.warning(
+                "chat=%s user=%s: unreadable stored state, starting afresh", chat_id, user_id
+            )
+            return None
+
     def _load(self, update: Update) -> StoredConversation:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
-        try:
-            stored = self.store.load(chat.id, user.id)
-        except ValidationError:  # stored by an incompatible older version: start afresh
-            log.warning("chat=%s user=%s: unreadable stored state, starting afresh",
-                        chat.id, user.id)  # fmt: skip
-            stored = None
+        stored = self._stored(chat.id, user.id)
         if stored is None:
             stored = StoredConversation(state=DialogState(lang=self.lang_for(user.language_code)))
         return stored
@@ -244,14 +250,24 @@ class TelegramFrontEnd:
         self.store.mark_delivered(chat.id, user.id, state.turn, current)
         self.store.mark_replied(update.update_id)
 
+    async def _show_current(
+        self,
+        chat_id: int,
+        user_id: int,
+        stored: StoredConversation,
+        edit_message_id: int | None = None,
+    ) -> None:
+        """Show what the user should act on now, and remember that it arrived."""
+        state = stored.state
+        replies = self.engine.current(state)
+        shown = await self._deliver(chat_id, replies, state.lang, edit_message_id, user_id)
+        self.store.mark_delivered(chat_id, user_id, state.turn, shown)
+
     async def _resend_current(self, update: Update) -> None:
         """Show the current question again (after a redelivered, half-handled update)."""
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
-        stored = self._load(update)
-        replies = self.engine.current(stored.state)
-        current = await self._deliver(chat.id, replies, stored.state.lang, None, user.id)
-        self.store.mark_delivered(chat.id, user.id, stored.state.turn, current)
+        await self._show_current(chat.id, user.id, self._load(update))
 
     def _done(self, update: Update, replied: bool = True) -> None:
         chat, user = update.effective_chat, update.effective_user
@@ -267,12 +283,9 @@ class TelegramFrontEnd:
             try:
                 if (chat_id, user_id) not in seen and self.store.is_active(user_id):
                     seen.add((chat_id, user_id))
-                    stored = self.store.load(chat_id, user_id)
+                    stored = self._stored(chat_id, user_id)
                     if stored is not None:
-                        replies = self.engine.current(self.engine.repair(stored.state)[0])
-                        lang = stored.state.lang
-                        current = await self._deliver(chat_id, replies, lang, None, user_id)
-                        self.store.mark_delivered(chat_id, user_id, stored.state.turn, current)
+                        await self._show_current(chat_id, user_id, stored)
                         recovered += 1
             except Forbidden:
                 self.store.mark_inactive(user_id)
@@ -366,7 +379,7 @@ class TelegramFrontEnd:
             await self._answer(query, self.kb.text("not_your_question", self._lang(None, update)))
             self._done(update)
             return
-        stored = self.store.load(chat.id, user.id)
+        stored = self._stored(chat.id, user.id)
         if match is None or stored is None or query.message is None:
             self._note(event="forged_button")
             await self._answer(query, self.kb.text("stale_button", self._lang(stored, update)))
@@ -386,9 +399,7 @@ class TelegramFrontEnd:
             # (crash): make the message show the current question; unchanged is a no-op.
             self._note(event="stale_button")
             await self._answer(query, self.kb.text("stale_button", lang))
-            current = self.engine.current(stored.state)
-            shown = await self._deliver(chat.id, current, lang, message_id, user.id)
-            self.store.mark_delivered(chat.id, user.id, stored.state.turn, shown)
+            await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
             self._done(update)
             return
         await self._answer(query, None)
@@ -411,7 +422,7 @@ class TelegramFrontEnd:
     async def _on_forget_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat, user = update.effective_chat, update.effective_user
         assert chat is not None and user is not None
-        lang = self._lang(self.store.load(chat.id, user.id), update)
+        lang = self._lang(self._stored(chat.id, user.id), update)
         # The asker's id rides along: in a group only they can confirm.
         markup = InlineKeyboardMarkup(
             [
@@ -431,7 +442,7 @@ class TelegramFrontEnd:
         query = update.callback_query
         chat, user = update.effective_chat, update.effective_user
         assert query is not None and chat is not None and user is not None
-        lang = self._lang(self.store.load(chat.id, user.id), update)
+        lang = self._lang(self._stored(chat.id, user.id), update)
         match = FORGET_DATA.match(query.data or "")
         if match is None or int(match[2]) != user.id:  # only the asker can confirm
             self._note(event="other_users_button")

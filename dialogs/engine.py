@@ -129,7 +129,7 @@ class Engine:
             case Restart():
                 return self._restart(state)
             case Help():
-                return Turn(state, [render.help_text(self.kb, state), *self._current(state)])
+                return self._then_current(state, render.help_text(self.kb, state))
             case Cancel():
                 # Pause, keeping the answers: /start offers to continue.
                 if state.phase != "asking":
@@ -204,8 +204,16 @@ class Engine:
         return Turn(state, [render.question(self.kb, self.flow, state)])
 
     def current(self, state: DialogState) -> list[Reply]:
-        """What the user should see now, without changing anything (e.g. after a crash)."""
-        return self._current(state)
+        """What the user should see now, without changing anything (e.g. after a crash);
+        a state stored before the content changed is fitted to it first."""
+        return self._current(self.repair(state.model_copy(deep=True))[0])
+
+    def _then_current(self, state: DialogState, first: Reply) -> Turn:
+        """A notice or an answer, then what the user should act on, unchanged."""
+        return Turn(state, [first, *self._current(state)])
+
+    def _notice(self, state: DialogState, key: str) -> Turn:
+        return self._then_current(state, render.notice(self.kb, state, key))
 
     def _current(self, state: DialogState) -> list[Reply]:
         """Re-show what the user should act on now (after help, a notice, bad input)."""
@@ -222,14 +230,9 @@ class Engine:
 
     def _back(self, state: DialogState) -> Turn:
         if state.phase == "asking" and not state.history:
-            return Turn(
-                state, [render.notice(self.kb, state, "back_at_start"), *self._current(state)]
-            )
+            return self._notice(state, "back_at_start")
         if state.phase not in ("asking", "done") or not state.history:
-            return Turn(
-                state,
-                [render.notice(self.kb, state, "nothing_to_go_back_to"), *self._current(state)],
-            )
+            return self._notice(state, "nothing_to_go_back_to")
         state.step = state.history.pop()
         state.phase = "asking"
         state.pending_choices = []
@@ -237,7 +240,7 @@ class Engine:
         return Turn(state, [render.question(self.kb, self.flow, state)])
 
     def _stale(self, state: DialogState) -> Turn:
-        return Turn(state, [render.notice(self.kb, state, "stale_button"), *self._current(state)])
+        return self._notice(state, "stale_button")
 
     def _set_language(self, state: DialogState, lang: str) -> Turn:
         if lang not in self.kb.languages:
@@ -245,7 +248,7 @@ class Engine:
             return Turn(state, [render.language_menu(self.kb, state)])
         state.lang = lang
         state.turn += 1  # the old buttons carry the old language's labels
-        return Turn(state, [render.notice(self.kb, state, "language_set"), *self._current(state)])
+        return self._notice(state, "language_set")
 
     def _choose(self, state: DialogState, event: Choose) -> Turn:
         if event.turn is not None and event.turn != state.turn:
@@ -304,9 +307,7 @@ class Engine:
             faq = self._faq_turn(state, text)
             if faq is not None:
                 return faq
-            return Turn(
-                state, [render.notice(self.kb, state, "already_done"), *self._current(state)]
-            )
+            return self._notice(state, "already_done")
         assert state.step is not None
         question = self.kb.questions[state.step]
         if question.kind == "text":
@@ -336,11 +337,9 @@ class Engine:
             state.turn += 1
             return Turn(state, [render.question(self.kb, self.flow, state)])
         if meaning.kind == "faq" and meaning.faq is not None:
-            return Turn(state, [render.faq(self.kb, state, meaning.faq), *self._current(state)])
+            return self._then_current(state, render.faq(self.kb, state, meaning.faq))
         if meaning.kind == "unanswerable":
-            return Turn(
-                state, [render.notice(self.kb, state, "cant_answer"), *self._current(state)]
-            )
+            return self._notice(state, "cant_answer")
         if meaning.kind == "ambiguous":
             state.pending_choices = meaning.alternatives[:2]
             state.turn += 1
@@ -389,18 +388,18 @@ class Engine:
             if faq.id is not None
             else render.notice(self.kb, state, "cant_answer")
         )
-        return Turn(state, [first, *self._current(state)])
+        return self._then_current(state, first)
 
     def _typed_description(self, state: DialogState, text: str) -> Turn:
         text = clean_text(text, limit=None).strip()
         if not normalise(text):  # empty, or only invisible characters and symbols
-            return Turn(state, [render.notice(self.kb, state, "empty_text"), *self._current(state)])
+            return self._notice(state, "empty_text")
         if normalise(text) in {normalise(pick(self.kb.questions_file.skip, state.lang))}:
             return self._advance(state, Answer(option=NOT_SURE))
         if has_question_mark(text) or question_strength(self.kb, text, state.lang) == 2:
             faq = match_faq(self.kb, text, state.lang)
             if faq.id is not None:  # a question, not a description
-                return Turn(state, [render.faq(self.kb, state, faq.id), *self._current(state)])
+                return self._then_current(state, render.faq(self.kb, state, faq.id))
         if len(text) > MAX_DESCRIPTION:
             text = text[: MAX_DESCRIPTION - 1].rstrip() + "…"
         business = match_business(self.kb, text, state.lang)
@@ -467,7 +466,7 @@ class Engine:
             return self._start(state, None)
         if state.phase == "triage" or render.resumable(state):
             return Turn(state, self._current(state))
-        return Turn(state, [render.notice(self.kb, state, "tap_start"), *self._current(state)])
+        return self._notice(state, "tap_start")
 
     def _advance(self, state: DialogState, answer: Answer, echo: str | None = None) -> Turn:
         assert state.step is not None
