@@ -10,7 +10,6 @@ one stored result each, and no answer lost or doubled.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
@@ -20,8 +19,8 @@ from bot.storage import Store
 from knowledge.loader import default_knowledge
 from knowledge.model import pick
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.processes import ROOT, clean_env
 
-ROOT = Path(__file__).resolve().parent.parent
 KB = default_knowledge()
 
 PROFILES = {
@@ -97,12 +96,9 @@ async def test_sigkill_mid_questionnaire_loses_and_doubles_nothing(tmp_path: Pat
     base_url = await fake.start()
     db_path = tmp_path / "bot.db"
     log = tmp_path / "bot.log"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": base_url,
-        "CLIENTWISE_DB": str(db_path),
-    }
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url, CLIENTWISE_DB=str(db_path)
+    )
     users = {name: FakeTelegram.user(5000 + i, name) for i, name in enumerate(PROFILES)}
     process = await _start_bot(env, log)
     restarted = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import socket
 import sys
@@ -16,8 +15,8 @@ from pathlib import Path
 import aiohttp
 
 from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.processes import ROOT, clean_env
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "hook-secret-123"
 
 
@@ -28,14 +27,9 @@ def _free_port() -> int:
 
 
 def _env(base_url: str, db: Path, **extra: str) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK"))}
-    return {
-        **clean,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": base_url,
-        "CLIENTWISE_DB": str(db),
-        **extra,
-    }
+    return clean_env(
+        TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base_url, CLIENTWISE_DB=str(db), **extra
+    )
 
 
 async def _wait_for(condition, what: str, timeout: float = 20) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +12,7 @@ import pytest
 
 from bot.terminal import run_terminal
 from dialogs.engine import Engine
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, clean_env
 
 LAW_FIRM = "\n".join(
     [
@@ -54,59 +52,40 @@ def test_end_of_input_says_goodbye(engine: Engine) -> None:
     assert out.getvalue().rstrip().endswith("Bye! Run it again any time.")
 
 
-def _run(args: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+def _bot(
+    settings: dict[str, str], args: list[str] | None = None, stdin: str = "", program: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bot *args`` (or ``program``) with only ``settings`` configured."""
+    command = [program] if program else [sys.executable, "-m", "bot"]
     return subprocess.run(
-        args, input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+        [*command, *(args or [])],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=clean_env(**settings),
+        timeout=60,
     )
 
 
 def test_python_dash_m_bot_without_token_opens_the_terminal_chat() -> None:
-    result = _run([sys.executable, "-m", "bot"], LAW_FIRM)
+    result = _bot({}, stdin=LAW_FIRM)
     assert result.returncode == 0, result.stderr
     assert "Your model: CLIENT-BASED" in result.stdout
 
 
 def test_console_script_is_installed() -> None:
     script = Path(sys.executable).parent / "clientwise"
-    result = _run([str(script), "validate"], "")
+    result = _bot({}, ["validate"], program=str(script))
     assert result.returncode == 0, result.stderr
     assert "knowledge OK" in result.stdout
 
 
 def test_bad_setting_is_one_line_and_exit_2() -> None:
-    env = {**os.environ, "PORT": "not-a-port"}
-    env.pop("TELEGRAM_BOT_TOKEN", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    result = _bot({"PORT": "not-a-port"})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "PORT" in result.stderr and "Traceback" not in result.stderr
-
-
-def _bot(env_extra: dict[str, str], args: list[str] | None = None, stdin: str = ""):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "WEBHOOK", "CLIENTWISE_"))
-    }
-    env.update(env_extra)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *(args or [])],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
 
 
 def test_blank_token_means_terminal_chat() -> None:
