@@ -22,6 +22,7 @@ from bot.telegram_bot import TelegramFrontEnd, build_application
 from dialogs.conversation import find_option
 from dialogs.engine import Engine
 from dialogs.events import Reply, ReplyOption
+from dialogs.state import DialogState
 from tests.fake_telegram import TOKEN, FakeTelegram, SentMessage
 
 
@@ -30,6 +31,12 @@ class BotHarness:
         self.fake = fake
         self.app = app
         self.store = store
+
+    def state_of(self, user: dict[str, Any], chat_id: int | None = None) -> DialogState:
+        """The saved dialog state of ``user`` (in their private chat unless ``chat_id``)."""
+        stored = self.store.load(chat_id or user["id"], user["id"])
+        assert stored is not None, f"nothing saved for user {user['id']}"
+        return stored.state
 
     @property
     def front(self) -> TelegramFrontEnd:

@@ -31,12 +31,6 @@ async def _to_first_choice(tg: BotHarness, user: dict = ANA) -> TelegramConversa
     return await start_questionnaire(tg, user, "law firm")
 
 
-def _state(tg: BotHarness, user: dict = ANA, chat_id: int | None = None):
-    stored = tg.store.load(chat_id or user["id"], user["id"])
-    assert stored is not None
-    return stored.state
-
-
 async def test_commands_are_registered(tg: BotHarness) -> None:
     names = [c["command"] for c in tg.fake.commands[None]]
     assert names == ["start", "help", "back", "restart", "triage", "language", "cancel", "forget"]
@@ -65,7 +59,7 @@ async def test_double_tap_counts_once(tg: BotHarness) -> None:
     first = tg.fake.press(ANA, message, data)
     second = tg.fake.press(ANA, message, data)
     await tg.settle(first, second)
-    state = _state(tg)
+    state = tg.state_of(ANA)
     assert state.history == ["business", "contract"]
     assert state.answers["contract"].option == "sometimes"
     assert any("earlier question" in (a.get("text") or "") for a in tg.fake.callback_answers)
@@ -77,9 +71,9 @@ async def test_old_message_button_gets_notice_and_current_question(tg: BotHarnes
     assert old is not None
     old_data = next(b["callback_data"] for b in old.flat_buttons if b["text"] == "No")
     await chat.send("/restart")  # a new question message; the old one is now stale
-    before = _state(tg)
+    before = tg.state_of(ANA)
     replies = await chat._collect(lambda: tg.fake.press(ANA, old, old_data))
-    assert _state(tg) == before
+    assert tg.state_of(ANA) == before
     assert "earlier question" in replies[0].text
     assert any("1/12" in r.text for r in replies)
 
@@ -92,10 +86,10 @@ async def test_forged_button_data_changes_nothing(tg: BotHarness, data: str) -> 
     await _to_first_choice(tg)
     message = tg.fake.last_with_buttons(ANA["id"])
     assert message is not None
-    before = _state(tg)
+    before = tg.state_of(ANA)
     update_id = tg.fake.press(ANA, message, data)
     await tg.settle(update_id)
-    assert _state(tg) == before
+    assert tg.state_of(ANA) == before
     assert tg.fake.callback_answers[-1].get("text")
 
 
@@ -109,7 +103,7 @@ async def test_duplicate_delivery_is_processed_once(tg: BotHarness) -> None:
     await tg.settle(update_id)
     await asyncio.sleep(0.2)
     await tg.settle(update_id)
-    state = _state(tg)
+    state = tg.state_of(ANA)
     assert state.history.count("exclusivity") == 1
     assert state.step == "support"
     assert len(tg.fake.chat_messages(ANA["id"])) == sent_before + 1
@@ -138,7 +132,7 @@ async def test_blocked_user_is_marked_inactive_and_the_bot_keeps_running(
     update_id = tg.fake.send_text(ANA, "yes")
     await tg.settle(update_id)
     assert tg.store.is_active(ANA["id"]) is False
-    assert _state(tg).answers["contract"].option == "usually"  # answer kept
+    assert tg.state_of(ANA).answers["contract"].option == "usually"  # answer kept
     replies = await TelegramConversation(tg, BORIS).send("/start")
     assert any("Hi Boris!" in r.text for r in replies)
 
@@ -214,20 +208,20 @@ async def test_unexpected_error_is_logged_once_and_user_gets_apology(
 )
 async def test_non_text_messages_get_a_hint(tg: BotHarness, content: dict, hint: bool) -> None:
     await _to_first_choice(tg)
-    before = _state(tg)
+    before = tg.state_of(ANA)
     update_id = tg.fake.send_raw(tg.fake.message_update(ANA, **content))
     await tg.settle(update_id)
     assert "only read text and button taps" in tg.fake.chat_messages(ANA["id"])[-1].text
-    assert _state(tg) == before
+    assert tg.state_of(ANA) == before
 
 
 async def test_edited_message_gets_a_hint_and_changes_nothing(tg: BotHarness) -> None:
     await _to_first_choice(tg)
-    before = _state(tg)
+    before = tg.state_of(ANA)
     update_id = tg.fake.send_raw(tg.fake.message_update(ANA, kind="edited_message", text="no"))
     await tg.settle(update_id)
     assert "send your corrected answer again" in tg.fake.chat_messages(ANA["id"])[-1].text
-    assert _state(tg) == before
+    assert tg.state_of(ANA) == before
 
 
 async def test_long_and_emoji_only_texts(tg: BotHarness) -> None:
@@ -238,7 +232,7 @@ async def test_long_and_emoji_only_texts(tg: BotHarness) -> None:
     assert any("2/12" in r.text for r in replies)
     replies = await chat.send("🤷‍♀️🙂")
     assert any("didn't catch that" in r.text for r in replies)
-    assert _state(tg).step == "contract"
+    assert tg.state_of(ANA).step == "contract"
 
 
 async def test_channel_posts_and_other_bots_are_ignored_silently(tg: BotHarness) -> None:
@@ -265,16 +259,16 @@ async def test_group_members_have_their_own_state(tg: BotHarness) -> None:
     begin = ana_msg.flat_buttons[0]["callback_data"]
     await tg.settle(tg.fake.press(BORIS, ana_msg, begin))
     assert "belongs to someone else" in tg.fake.callback_answers[-1]["text"]
-    assert _state(tg, BORIS, group["id"]).phase == "welcome"
+    assert tg.state_of(BORIS, group["id"]).phase == "welcome"
     # Ana starts hers; group chatter is ignored, a reply to the bot is an answer.
     await tg.settle(tg.fake.press(ANA, ana_msg, begin))
-    assert _state(tg, ANA, group["id"]).step == "business"
+    assert tg.state_of(ANA, group["id"]).step == "business"
     count = len(tg.fake.chat_messages(group["id"]))
     await tg.settle(tg.fake.send_text(ANA, "lunch anyone?", chat=group))
     assert len(tg.fake.chat_messages(group["id"])) == count
     await tg.settle(tg.fake.send_text(ANA, "bakery", chat=group, reply_to=ana_msg))
-    assert _state(tg, ANA, group["id"]).answers["business"].text == "bakery"
-    assert _state(tg, BORIS, group["id"]).answers == {}
+    assert tg.state_of(ANA, group["id"]).answers["business"].text == "bakery"
+    assert tg.state_of(BORIS, group["id"]).answers == {}
 
 
 async def test_forget_deletes_everything_after_confirmation(tg: BotHarness) -> None:
@@ -319,7 +313,7 @@ async def test_updates_of_one_chat_are_processed_in_order(tg: BotHarness) -> Non
     ids = [tg.fake.send_text(ANA, text) for text in burst]
     other = [tg.fake.send_text(BORIS, "/start")]
     await tg.settle(*ids, *other)
-    state = _state(tg)
+    state = tg.state_of(ANA)
     assert state.history == [
         "business",
         "contract",

@@ -30,12 +30,6 @@ async def _at_contract(tg: BotHarness, user: dict = ANA) -> TelegramConversation
     return await start_questionnaire(tg, user, "florist")
 
 
-def _state(tg: BotHarness, user: dict = ANA, chat_id: int | None = None) -> DialogState:
-    stored = tg.store.load(chat_id or user["id"], user["id"])
-    assert stored is not None
-    return stored.state
-
-
 async def test_recovery_survives_a_user_who_blocked_the_bot(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     store = Store(db)
@@ -62,11 +56,11 @@ async def test_text_for_a_question_that_never_arrived_is_not_applied(tg: BotHarn
     tg.fake.fail_next("editMessageText", 502, "Bad Gateway", times=3)  # the edit is lost
     tg.fake.fail_next("sendMessage", 502, "Bad Gateway", times=1)  # and so is the apology
     await chat.press("No")
-    assert _state(tg).step == "exclusivity"  # stored: the answer is safe
+    assert tg.state_of(ANA).step == "exclusivity"  # stored: the answer is safe
     # The user still sees question 2 and types an answer again ("not sure" would fit
     # question 3 as well, so applying it there would go unnoticed).
     replies = await chat.send("not sure")
-    assert _state(tg).answers.get("exclusivity") is None  # not applied to question 3
+    assert tg.state_of(ANA).answers.get("exclusivity") is None  # not applied to question 3
     assert any("use only you or shop around" in r.text for r in replies)
 
 
@@ -99,7 +93,7 @@ async def test_start_mid_questionnaire_offers_to_continue(tg: BotHarness) -> Non
     assert any("Continue where I left off" in o.label for r in replies for o in r.options)
     replies = await chat.press("Continue where I left off")
     assert any("How long do those agreements" in r.text for r in replies)
-    assert _state(tg).answers["contract"].option == "sometimes"
+    assert tg.state_of(ANA).answers["contract"].option == "sometimes"
 
 
 async def test_group_buttons_belong_to_their_owner(tg: BotHarness) -> None:
@@ -227,7 +221,7 @@ async def test_language_menu_switches_mid_questionnaire(tg: BotHarness) -> None:
     target = sorted(kb.languages)[-1]
     await chat.send("/language")
     replies = await chat.press(kb.languages[target])
-    state = _state(tg)
+    state = tg.state_of(ANA)
     assert state.lang == target and state.answers["contract"].option == "sometimes"
     assert any(kb.text("language_set", target) in r.text for r in replies)
 
@@ -241,7 +235,7 @@ async def test_russian_user_gets_the_whole_conversation_in_russian(tg: BotHarnes
     await chat.press(kb.text("btn_begin", "ru"))
     await chat.send("юридическая фирма")
     typical = next(b for b in kb.businesses if b.id == "law_firm").typical
-    while (state := _state(tg, ivan)).phase == "asking":
+    while (state := tg.state_of(ivan)).phase == "asking":
         option = kb.option(state.step, typical[state.step])
         await chat.press(option.label["ru"])
     texts = [m.text for m in tg.fake.chat_messages(901)]
