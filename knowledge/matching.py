@@ -19,7 +19,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, pick_list, with_english
+from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, with_english
 from knowledge.phrases import PhraseIndex, clause_numbers, normalise
 from knowledge.schema import Option
 
@@ -97,7 +97,7 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     not_sure_texts = [
         pick(kb.questions_file.not_sure, lang),
         pick(kb.questions_file.skip, lang),
-        *pick_list(kb.questions_file.not_sure_synonyms, lang),
+        *with_english(kb.questions_file.not_sure_synonyms, lang),
     ]
     for phrase in not_sure_texts:
         add(phrase, NOT_SURE)

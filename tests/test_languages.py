@@ -15,6 +15,7 @@ from dialogs.engine import Engine
 from dialogs.events import Choose, Language, Start, Typed
 from dialogs.state import DialogState
 from knowledge.i18n import missing
+from knowledge.interpret import interpret_answer
 from knowledge.loader import (
     DATA_DIR,
     KnowledgeError,
@@ -22,6 +23,7 @@ from knowledge.loader import (
     load_knowledge,
     read_raw_files,
 )
+from knowledge.matching import NOT_SURE
 from knowledge.model import pick
 
 KB = default_knowledge()
@@ -146,3 +148,11 @@ def test_a_broken_translation_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(data)
     assert "i18n/xx.yaml (into tactics.yaml): tactics." in str(info.value)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("text", ["no idea", "dunno", "not sure"])
+def test_english_not_sure_is_understood_in_every_language(lang: str, text: str) -> None:
+    # Owners mix English into every language; "no idea" must not be read as "No".
+    meaning = interpret_answer(KB, "contract", text, lang)
+    assert (meaning.kind, meaning.option) == ("option", NOT_SURE)
