@@ -277,6 +277,11 @@ def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[tuple[str, st
     return index, groups
 
 
+@cache
+def _outranks(kb: Knowledge) -> dict[str, frozenset[str]]:
+    return {entry.id: frozenset(entry.outranks) for entry in kb.faq}
+
+
 def _cue_topic(
     kb: Knowledge, text: str, lang: str, prefer: str | None = None
 ) -> tuple[str | None, int]:
@@ -296,6 +301,8 @@ def _cue_topic(
         needed = groups.get((topic, lang)) or groups.get((topic, DEFAULT_LANG))
         if needed and seen >= {str(n) for n in range(needed)}:
             full[topic] = needed
+    beaten = {other for topic in full for other in _outranks(kb)[topic]}
+    full = {topic: n for topic, n in full.items() if topic not in beaten}
     if not full:
         return None, 0
     best = max(full.values())

@@ -295,6 +295,11 @@ def _cross_check(
 
     for dup in _duplicates(f.id for f in faq.faq):
         say(f"faq.yaml: faq: duplicate id '{dup}'")
+    faq_ids = {f.id for f in faq.faq}
+    for fi, entry in enumerate(faq.faq):
+        for other in entry.outranks:
+            if other not in faq_ids or other == entry.id:
+                say(f"faq.yaml: faq.{fi}.outranks: unknown or own topic '{other}'")
 
     settings = classifier.classifier
     if settings.min_tactics > settings.max_tactics:

@@ -25,6 +25,14 @@ _SCRIPT_EDGE = re.compile(
 _CLAUSE = re.compile(r"[,;.!?:\n]+|\s[-–—]\s")
 
 
+_THAI_VARIANTS = {"ı": "i", "ๆ": "", "มั้ย": "ไหม", "มั๊ย": "ไหม", "ไม๊": "ไหม"}
+_THAI_SPELLINGS = re.compile("|".join(_THAI_VARIANTS))
+
+
+def _thai_spelling(found: re.Match[str]) -> str:
+    return _THAI_VARIANTS[found.group(0)]
+
+
 def _keeps_mark(ch: str) -> bool:
     """Thai vowel and tone marks are combining characters but part of the word."""
     return "\u0e00" <= ch <= "\u0e7f"
@@ -37,8 +45,9 @@ def normalise(text: str) -> str:
     Accents go (ș/ş/s, ă/â/a, ё/е, İ/ı/i all meet), Thai marks stay; dotless ı becomes i
     so Turkish typed with or without its own letters matches.
     """
-    # ı→i for Turkish; the Thai repetition mark ๆ is dropped ("ผสมๆกัน" ~ "ผสมกัน").
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i").replace("ๆ", ""))
+    # ı→i for Turkish; the Thai repetition mark ๆ is dropped ("ผสมๆกัน" ~ "ผสมกัน"), and
+    # the spoken spellings of the question particle ไหม ("มั้ย", "มั๊ย") meet it.
+    decomposed = unicodedata.normalize("NFKD", _THAI_SPELLINGS.sub(_thai_spelling, text.casefold()))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _keeps_mark(ch))
     bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
     # "มีclientบ้าง": an English word typed inside Thai is a word of its own.
@@ -144,8 +153,9 @@ class PhraseIndex:
                 found.setdefault(stem, 99.0)
         if token + "s" in self._vocab_set:
             found.setdefault(token + "s", 99.0)
-        if self.stems and len(token) >= STEM_LEN:
+        if self.stems and len(token) >= STEM_LEN and not unspaced(token):
             # Same word, other ending: "architecture" ~ "architect", "groom" ~ "grooming".
+            # Not Thai: a Thai token is a run of words, and its start is just a word.
             for word in self._by_stem.get(token[:STEM_LEN], ()):
                 short, long_ = sorted((token, word), key=len)
                 if long_.startswith(short) and len(short) / len(long_) >= STEM_RATIO:

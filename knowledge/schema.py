@@ -173,6 +173,9 @@ class FaqEntry(Strict):
     answer: Text
     # Word groups per language: the topic fits a text that has a word from every group.
     cues: dict[LangCode, list[list[NonEmpty]]] = Field(default_factory=dict)
+    # Topics this one beats when both fit by cue words: it is the narrower question
+    # ("must every business turn customers into clients?" is not "how to turn them").
+    outranks: list[Id] = Field(default_factory=list)
 
 
 class FaqFile(Strict):

@@ -95,6 +95,12 @@ def test_shipped_knowledge_loads() -> None:
             id="duplicate-id",
         ),
         pytest.param(
+            "faq.yaml",
+            lambda d: d["faq"][0].update(outranks=["no_such_topic"]),
+            "faq.yaml: faq.0.outranks: unknown or own topic 'no_such_topic'",
+            id="unknown-outranked-topic",
+        ),
+        pytest.param(
             "messages.yaml",
             lambda d: d["messages"].pop("welcome"),
             "messages.yaml: messages.welcome: missing",

@@ -15,7 +15,7 @@ from dialogs.engine import Engine
 from dialogs.events import Choose, Language, Start, Typed
 from dialogs.state import DialogState
 from knowledge.i18n import missing
-from knowledge.interpret import interpret_answer
+from knowledge.interpret import faq_for, interpret_answer
 from knowledge.loader import (
     DATA_DIR,
     KnowledgeError,
@@ -156,3 +156,21 @@ def test_english_not_sure_is_understood_in_every_language(lang: str, text: str) 
     # Owners mix English into every language; "no idea" must not be read as "No".
     meaning = interpret_answer(KB, "contract", text, lang)
     assert (meaning.kind, meaning.option) == ("option", NOT_SURE)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "topic"),
+    [
+        # A Thai run of words does not "start with" a word: ทำไม (why) is not ทำไมควร.
+        ("th", "ทำไมclientต้องเซ็นสัญญาอะ", "why_contracts"),
+        # มั้ย is how ไหม (the question particle) is typed in chat.
+        ("th", "ไคลเอนต์กับลูกค้าทั่วไปเหมือนกันมั้ย", "difference"),
+        # "Must every business …" outranks "how to turn customers into clients".
+        ("th", "ทุกธุรกิจต้องเปลี่ยนลูกค้าเป็นclientหมดเลยเหรอ", "when_not_to_convert"),
+        ("id", "apa selalu harus ngubah pelanggan jadi klien?", "when_not_to_convert"),
+        ("en", "should every business turn its customers into clients?", "when_not_to_convert"),
+        ("en", "how do I turn customers into clients?", "customers_to_clients"),
+    ],
+)
+def test_faq_topic_in_each_language(lang: str, text: str, topic: str) -> None:
+    assert faq_for(KB, text, lang) == topic
