@@ -196,7 +196,7 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         if unspaced(clause):
             # Thai asks with particles anywhere in the run of letters ("…ไหม", "อะไร").
             joined = normalise(clause).replace(" ", "")
-            if any(unspaced(w[0]) and w[0] in joined for w in strong | weak):
+            if any(_asks_in_thai(w[0], joined) for w in strong | weak):
                 return 2 if n == 0 else 1
         tokens = words(clause)
         if len(tokens) > 1 and tokens[-1] in _question_endings(kb, lang):
@@ -206,6 +206,22 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         if any(tuple(tokens[: len(s)]) == s for s in weak if len(tokens) > len(s)):
             return 1
     return 0
+
+
+_THAI_EVEN = "ก็"  # ใคร…ก็, อะไร…ก็: "whoever", "whatever" — an answer, not a question
+_THAI_EVEN_REACH = 12  # characters (with marks) from the question word to ก็
+
+
+def _asks_in_thai(word: str, joined: str) -> bool:
+    if not unspaced(word):
+        return False
+    at = joined.find(word)
+    while at >= 0:
+        after = joined[at + len(word) : at + len(word) + _THAI_EVEN_REACH]
+        if _THAI_EVEN not in after:
+            return True
+        at = joined.find(word, at + 1)
+    return False
 
 
 @cache
@@ -350,9 +366,24 @@ def faq_for(kb: Knowledge, text: str, lang: str) -> str | None:
     return None
 
 
+@cache
+def _chatter_index(kb: Knowledge, lang: str) -> PhraseIndex:
+    chatter = with_english(kb.signals_file.chatter, lang)
+    return PhraseIndex({"chatter": chatter}, token_cutoff=kb.settings.token_cutoff)
+
+
+def is_chatter(kb: Knowledge, text: str, lang: str) -> bool:
+    """The owner stepping away ("wait, a customer just came in"), not answering."""
+    return any(not hit.negated for hit in _chatter_index(kb, lang).find(text))
+
+
 def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> Interpretation:
     text = clean_text(text)
     found = match_option(kb, question_id, text, lang)
+    if found.score < 100 and is_chatter(kb, text, lang):
+        # "wait, I'll come back to you" may hold answer-like words ("come back"); an
+        # exact label or synonym still counts.
+        return Interpretation(kind="none")
     # A question mark or a "what/how/why" opening makes a question outrank a loose
     # answer; "are always under contract" opens with "are" but answers the question.
     strength = question_strength(kb, text, lang)

@@ -214,9 +214,10 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     pure = {o for o in best if o not in (NOT_SURE, index.mixed)}
     if prefix is not None and prefix[0] not in (NOT_SURE, index.mixed):
         pure.add(prefix[0])
-    if index.mixed and len(pure) >= 2:
+    if index.mixed and (len(pure) >= 2 or (pure and index.mixed in best)):
         # "half big accounts, half walk-ins", "both, referrals and ads": two different
-        # answers at once most likely mean "a mix" — offered as a guess to confirm.
+        # answers at once most likely mean "a mix"; so does one side plus the middle
+        # ("standard, but they pick the colour") — offered as a guess to confirm.
         return OptionMatch(index.mixed, KEYWORD_SCORE + 1)
     if prefix is not None:
         rivals = [o for o, score in best.items() if o != prefix[0] and score >= prefix[1] - 6]

@@ -15,7 +15,7 @@ from dialogs.engine import Engine
 from dialogs.events import Choose, Language, Start, Typed
 from dialogs.state import DialogState
 from knowledge.i18n import missing
-from knowledge.interpret import faq_for, interpret_answer
+from knowledge.interpret import faq_for, interpret_answer, question_strength
 from knowledge.loader import (
     DATA_DIR,
     KnowledgeError,
@@ -174,3 +174,40 @@ def test_english_not_sure_is_understood_in_every_language(lang: str, text: str) 
 )
 def test_faq_topic_in_each_language(lang: str, text: str, topic: str) -> None:
     assert faq_for(KB, text, lang) == topic
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text"),
+    [
+        ("en", "purchase_pattern", "sorry, a customer just came in, I'll be right back"),
+        ("ro", "support", "stai putin ca a intrat cineva in magazin"),
+        ("ro", "purchase_pattern", "scuze, revin imediat"),  # revin = "they come back" too
+        ("id", "support", "bentar ya kak ada pembeli dateng"),  # ya = "yes"
+        ("ru", "relationship", "подождите, клиент пришел"),
+        ("th", "support", "รอแป๊บนะคะ ลูกค้าเข้ามาพอดี"),
+    ],
+)
+def test_stepping_away_is_not_an_answer(lang: str, question: str, text: str) -> None:
+    assert interpret_answer(KB, question, text, lang).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "option"),
+    [
+        ("en", "customisation", "standard stuff, but they can pick the colour", "some_options"),
+        ("th", "customisation", "มีแบบมาตรฐาน แต่เลือกสี เลือกไซส์เองได้", "some_options"),
+        ("th", "contract", "บางเจ้าก็เซนสัญญา บางเจ้าก็แค่คุยปากเปล่ากัน", "sometimes"),
+    ],
+)
+def test_one_side_and_the_middle_is_offered_as_the_middle(
+    lang: str, question: str, text: str, option: str
+) -> None:
+    meaning = interpret_answer(KB, question, text, lang)
+    assert (meaning.kind, meaning.option) == ("guess", option)  # asked, never taken silently
+
+
+@pytest.mark.parametrize("text", ["ใครมาก็ได้แบบเดียวกัน", "ร้านไหนถูกกว่าก็ไปร้านนั้น"])
+def test_thai_whoever_and_whichever_are_not_questions(text: str) -> None:
+    # ใคร/ไหน + ก็ mean "whoever"/"whichever" — an answer, not "who?"/"which?".
+    assert question_strength(KB, text, "th") == 0
+    assert question_strength(KB, "ร้านไหนถูกกว่าคะ", "th") == 2
