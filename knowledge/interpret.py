@@ -38,6 +38,7 @@ KEYWORD_MIN_MASS = 1.5
 SURE_FAQ = 90.0  # a sample question this close needs no cue words
 MAX_READ = 300
 CUE_SCORE = 76.0
+STATEMENT_MARGIN = 10.0  # a statement needs this much more than the FAQ cutoff
 
 
 class BusinessMatch(BaseModel):
@@ -192,6 +193,7 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
     if has_question_mark(text):
         return 2
     strong, weak = _question_words(kb, lang), _question_words(kb, lang, auxiliaries=True)
+    found_inside = False
     for n, clause in enumerate(_CLAUSES.split(text)):
         if unspaced(clause):
             # Thai asks with particles anywhere in the run of letters ("…ไหม", "อะไร").
@@ -205,7 +207,16 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
             return 2 if n == 0 else 1
         if any(tuple(tokens[: len(s)]) == s for s in weak if len(tokens) > len(s)):
             return 1
-    return 0
+        # Turkish, Indonesian, Russian… often ask mid-sentence ("clientlar neden …",
+        # "usaha jenis apa …"): weaker evidence, as "when they call, we help" is no question.
+        if any(_contains(tokens, s) for s in strong):
+            found_inside = True
+    return 1 if found_inside else 0
+
+
+def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(tokens[i : i + n]) == phrase for i in range(1, len(tokens) - n + 1))
 
 
 _THAI_EVEN = "ก็"  # ใคร…ก็, อะไร…ก็: "whoever", "whatever" — an answer, not a question
@@ -340,16 +351,21 @@ def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
     # token_set_ratio rewards subsets; weigh in plain similarity so "clients?" alone
     # does not count as the whole question.
     blended = 0.6 * score + 0.4 * fuzz.ratio(norm, texts[index])
-    best_id, best = ids[index], blended
+    sample_id = best_id = ids[index]
+    best = blended
     # Paraphrases share few letters but the same telling words: a second opinion.
     keyword_id, keyword_score = _keyword_faq(kb, text, lang)
     if keyword_id is not None and keyword_score > best:
         best_id, best = keyword_id, keyword_score
-    if best < SURE_FAQ and looks_like_question(kb, text, lang):
+    if best < SURE_FAQ:
         # Hand-written cue words per topic catch paraphrases the samples do not cover.
         cue_id, cue_groups = _cue_topic(kb, text, lang, prefer=best_id)
-        if cue_id is not None:
+        if cue_id is not None and looks_like_question(kb, text, lang):
             best_id, best = cue_id, max(best, CUE_SCORE + 4 * cue_groups)
+        elif cue_id is not None and cue_groups > 1 and cue_id == sample_id == keyword_id:
+            # "give me examples of client businesses": no question form, but the
+            # closest sample, the telling words and every cue group agree.
+            best_id, best = cue_id, max(best, kb.settings.faq_cutoff + STATEMENT_MARGIN)
     if best < kb.settings.faq_cutoff:
         return FaqMatch(id=None, score=best)
     return FaqMatch(id=best_id, score=best)
@@ -361,7 +377,8 @@ def faq_for(kb: Knowledge, text: str, lang: str) -> str | None:
     faq = match_faq(kb, text, lang)
     if faq.id is None:
         return None
-    if looks_like_question(kb, text, lang) or faq.score >= kb.settings.faq_cutoff + 10:
+    sure = faq.score >= kb.settings.faq_cutoff + STATEMENT_MARGIN
+    if sure or looks_like_question(kb, text, lang):
         return faq.id
     return None
 
@@ -408,7 +425,7 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     if answer is not None:  # signals suggest, they never answer silently
         return Interpretation(kind="guess", option=answer, confidence=80.0, via="signal")
     faq = faq or match_faq(kb, text, lang)  # computed above for question-like texts
-    if faq.id is not None and faq.score >= kb.settings.faq_cutoff + 10:
+    if faq.id is not None and faq.score >= kb.settings.faq_cutoff + STATEMENT_MARGIN:
         return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")
     return Interpretation(kind="none")
 

@@ -170,6 +170,12 @@ def test_english_not_sure_is_understood_in_every_language(lang: str, text: str) 
         ("id", "apa selalu harus ngubah pelanggan jadi klien?", "when_not_to_convert"),
         ("en", "should every business turn its customers into clients?", "when_not_to_convert"),
         ("en", "how do I turn customers into clients?", "customers_to_clients"),
+        # Asked mid-sentence, as Turkish and Indonesian do.
+        ("tr", "clientlar neden daha iyi ki", "why_prefer_clients"),
+        ("id", "bisnis jenis apa yg termasuk client based kak", "client_examples"),
+        # No question form at all, but sample, telling words and cue words agree.
+        ("ro", "exemple de firme care lucreaza cu clienti", "client_examples"),
+        ("en", "give me some examples of client-based businesses", "client_examples"),
     ],
 )
 def test_faq_topic_in_each_language(lang: str, text: str, topic: str) -> None:
