@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from knowledge.classifier import Verdict, classify
 from knowledge.matching import match_option
 from knowledge.model import Knowledge, languages_for, with_english
-from knowledge.phrases import PhraseIndex, normalise, unspaced, words
+from knowledge.phrases import Hit, PhraseIndex, normalise, unspaced, words
 from knowledge.schema import DEFAULT_LANG, ModelId
 
 # A typed option this sure wins even when the text ends with "?" ("yes?").
@@ -127,15 +127,17 @@ def business_matches(kb: Knowledge, text: str, lang: str) -> list[BusinessMatch]
     tokens = words(text)
     served = {normalise(m) for m in with_english(kb.signals_file.served_markers, lang)}
 
-    def names_the_trade(start: int) -> bool:
+    def names_the_trade(hit: Hit) -> bool:
         # "software for gyms" is a software business; gyms are who it serves.
-        return not (start > 0 and tokens[start - 1] in served)
+        if hit.before:  # Thai: the marker is glued on ("ทำเพจให้ร้านอาหาร")
+            return not any(hit.before.endswith(m) for m in served if unspaced(m))
+        return not (hit.start > 0 and tokens[hit.start - 1] in served)
 
     hits = sorted(
         (
             h
             for h in _business_index(kb, lang).find(text)
-            if not h.negated and names_the_trade(h.start)  # "don't sell", "for gyms"
+            if not h.negated and names_the_trade(h)  # "don't sell", "for gyms"
         ),
         key=lambda h: (by_id[h.key].generic, h.start, -h.length, -h.score),
     )

@@ -76,6 +76,7 @@ class Hit:
     end: int
     score: float
     negated: bool
+    before: str = ""  # Thai: the letters of the run before the phrase ("ให้" in "ทำเพจให้ร้าน")
 
     @property
     def length(self) -> int:
@@ -219,7 +220,8 @@ class PhraseIndex:
                         at == 0 and self._negated(tokens, clauses, i, i + 1)
                     )
                     whole = at == 0 and len(phrase) == len(token)
-                    hits.append(Hit(key, variant, i, i + 1, 100.0 if whole else 95.0, negated))
+                    score = 100.0 if whole else 95.0
+                    hits.append(Hit(key, variant, i, i + 1, score, negated, before))
                     at = token.find(phrase, at + 1)
         return hits
 

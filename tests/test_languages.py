@@ -15,7 +15,7 @@ from dialogs.engine import Engine
 from dialogs.events import Choose, Language, Start, Typed
 from dialogs.state import DialogState
 from knowledge.i18n import missing
-from knowledge.interpret import faq_for, interpret_answer, question_strength
+from knowledge.interpret import business_matches, faq_for, interpret_answer, question_strength
 from knowledge.loader import (
     DATA_DIR,
     KnowledgeError,
@@ -217,3 +217,10 @@ def test_thai_whoever_and_whichever_are_not_questions(text: str) -> None:
     # ใคร/ไหน + ก็ mean "whoever"/"whichever" — an answer, not "who?"/"which?".
     assert question_strength(KB, text, "th") == 0
     assert question_strength(KB, "ร้านไหนถูกกว่าคะ", "th") == 2
+
+
+def test_who_a_thai_business_serves_is_not_its_trade() -> None:
+    # ให้ ("for") is glued to the next word in Thai: the contractors are served, not the trade.
+    named = [b.id for b in business_matches(KB, "ร้านวัสดุก่อสร้าง ส่งของประจำให้ผู้รับเหมา", "th")]
+    assert "builder" not in named and named
+    assert "builder" in [b.id for b in business_matches(KB, "ผู้รับเหมาก่อสร้าง", "th")]
