@@ -341,6 +341,16 @@ def _cue_topic(
     return tied[0], best
 
 
+@cache
+def _off_topic_index(kb: Knowledge, lang: str) -> PhraseIndex:
+    subjects = with_english(kb.signals_file.off_topic, lang)
+    return PhraseIndex({"off_topic": subjects}, token_cutoff=kb.settings.token_cutoff, stems=True)
+
+
+def _is_off_topic(kb: Knowledge, text: str, lang: str) -> bool:
+    return bool(_off_topic_index(kb, lang).find(text))
+
+
 def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
     texts, ids = _faq_choices(kb, lang)
     norm = normalise(text)
@@ -353,6 +363,8 @@ def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
     # token_set_ratio rewards subsets; weigh in plain similarity so "clients?" alone
     # does not count as the whole question.
     blended = 0.6 * score + 0.4 * fuzz.ratio(norm, texts[index])
+    if blended < SURE_FAQ and _is_off_topic(kb, text, lang):
+        return FaqMatch(id=None, score=blended)  # "how do I file tax online?"
     sample_id = best_id = ids[index]
     best = blended
     # Paraphrases share few letters but the same telling words: a second opinion.

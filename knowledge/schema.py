@@ -202,6 +202,8 @@ class SignalsFile(Strict):
     # Words that END a question (Turkish "mi/mı", Romanian "nu?"): checked last in a clause.
     question_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     served_markers: TextList
+    # Subjects the bot does not cover ("tax"): no FAQ topic is guessed for them.
+    off_topic: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Stepping away mid-chat ("wait, a customer came in"): never read as an answer.
     chatter: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     signals: list[Signal] = Field(min_length=1)

@@ -224,3 +224,17 @@ def test_who_a_thai_business_serves_is_not_its_trade() -> None:
     named = [b.id for b in business_matches(KB, "ร้านวัสดุก่อสร้าง ส่งของประจำให้ผู้รับเหมา", "th")]
     assert "builder" not in named and named
     assert "builder" in [b.id for b in business_matches(KB, "ผู้รับเหมาก่อสร้าง", "th")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "how do I file my taxes online?"),
+        ("th", "ยื่นภาษีออนไลน์ยังไง"),
+        ("id", "cara bikin website toko gratis gmn?"),
+        ("ru", "как открыть ИП онлайн?"),
+    ],
+)
+def test_questions_on_other_subjects_get_no_faq_topic(lang: str, text: str) -> None:
+    assert faq_for(KB, text, lang) is None
+    assert faq_for(KB, "what about online shops?", lang) == "ecommerce"
