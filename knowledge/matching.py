@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, with_english
-from knowledge.phrases import PhraseIndex, clause_numbers, normalise
+from knowledge.phrases import PhraseIndex, clause_numbers, normalise, unspaced
 from knowledge.schema import Option
 
 __all__ = ["OptionMatch", "match_option", "normalise"]
@@ -58,6 +58,7 @@ class _Index:
     longest_prefix: int
     mixed: str | None  # the "some of each" option, if the question has one
     negations: frozenset[str]  # single negation words ("not", "never", "dont")
+    splits: tuple[tuple[str, str], ...]  # ("some", "others"), normalised
 
 
 _EMOJI_NOISE = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
@@ -117,7 +118,29 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
         negations=frozenset(n for n in (normalise(x) for x in negations) if " " not in n),
+        splits=tuple(
+            (normalise(first), normalise(second))
+            for first, second in (
+                m.split("…") for m in with_english(kb.signals_file.split_markers, lang)
+            )
+        ),
     )
+
+
+def _splits_two_ways(norm: str, splits: tuple[tuple[str, str], ...]) -> bool:
+    """"some stay with us, others compare prices": the first half, something, then the
+    second half. Thai is compared without spaces, words elsewhere as whole words."""
+    for first, second in splits:
+        if unspaced(first):
+            text, a, b = norm.replace(" ", ""), first.replace(" ", ""), second.replace(" ", "")
+            after = 0
+        else:  # padded with spaces to match whole words; the halves may share one
+            text, a, b = f" {norm} ", f" {first} ", f" {second} "
+            after = -1
+        at = text.find(a)
+        if at >= 0 and text.find(b, at + len(a) + after) >= 0:
+            return True
+    return False
 
 
 def _join_digits(found: re.Match[str]) -> str:
@@ -214,7 +237,8 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     pure = {o for o in best if o not in (NOT_SURE, index.mixed)}
     if prefix is not None and prefix[0] not in (NOT_SURE, index.mixed):
         pure.add(prefix[0])
-    if index.mixed and (len(pure) >= 2 or (pure and index.mixed in best)):
+    two_ways = len(pure) >= 2 or (pure and index.mixed in best)
+    if index.mixed and (two_ways or _splits_two_ways(norm, index.splits)):
         # "half big accounts, half walk-ins", "both, referrals and ads": two different
         # answers at once most likely mean "a mix"; so does one side plus the middle
         # ("standard, but they pick the colour") — offered as a guess to confirm.

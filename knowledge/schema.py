@@ -195,6 +195,14 @@ class Signal(Strict):
     phrases: TextList
 
 
+def _split_in_two(markers: dict[str, list[str]]) -> dict[str, list[str]]:
+    for lang, texts in markers.items():
+        for text in texts:
+            if text.count("…") != 1 or not all(part.strip() for part in text.split("…")):
+                raise ValueError(f"{lang}: '{text}' must read 'first … second'")
+    return markers
+
+
 class SignalsFile(Strict):
     negations: TextList
     question_words: TextList
@@ -202,6 +210,10 @@ class SignalsFile(Strict):
     # Words that END a question (Turkish "mi/mı", Romanian "nu?"): checked last in a clause.
     question_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     served_markers: TextList
+    # "some … some …": the two halves of an answer that splits the buyers two ways.
+    split_markers: Annotated[TextList, AfterValidator(_split_in_two)] = Field(
+        default_factory=lambda: {DEFAULT_LANG: []}
+    )
     # Subjects the bot does not cover ("tax"): no FAQ topic is guessed for them.
     off_topic: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Stepping away mid-chat ("wait, a customer came in"): never read as an answer.

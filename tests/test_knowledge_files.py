@@ -95,6 +95,12 @@ def test_shipped_knowledge_loads() -> None:
             id="duplicate-id",
         ),
         pytest.param(
+            "signals.yaml",
+            lambda d: d["split_markers"].update(en=["some and others"]),
+            "signals.yaml: split_markers: Value error, en: 'some and others' must read",
+            id="split-marker-without-halves",
+        ),
+        pytest.param(
             "faq.yaml",
             lambda d: d["faq"][0].update(outranks=["no_such_topic"]),
             "faq.yaml: faq.0.outranks: unknown or own topic 'no_such_topic'",

@@ -203,6 +203,10 @@ def test_stepping_away_is_not_an_answer(lang: str, question: str, text: str) -> 
         ("en", "customisation", "standard stuff, but they can pick the colour", "some_options"),
         ("th", "customisation", "มีแบบมาตรฐาน แต่เลือกสี เลือกไซส์เองได้", "some_options"),
         ("th", "contract", "บางเจ้าก็เซนสัญญา บางเจ้าก็แค่คุยปากเปล่ากัน", "sometimes"),
+        # "Some …, some …" splits the buyers two ways, whatever the halves say.
+        ("en", "concentration", "half from corporate accounts, half from walk in people", "mix"),
+        ("tr", "exclusivity", "kimisi hep bize gelir kimisi fiyat sorup başka yere bakar", "mix"),
+        ("ru", "exclusivity", "одни только у нас берут, другие ходят по всем магазинам", "mix"),
     ],
 )
 def test_one_side_and_the_middle_is_offered_as_the_middle(
