@@ -128,7 +128,7 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
 
 
 def _splits_two_ways(norm: str, splits: tuple[tuple[str, str], ...]) -> bool:
-    """"some stay with us, others compare prices": the first half, something, then the
+    """An answer like "some stay with us, others compare prices": the first half, then the
     second half. Thai is compared without spaces, words elsewhere as whole words."""
     for first, second in splits:
         if unspaced(first):
