@@ -195,6 +195,7 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
     if has_question_mark(text):
         return 2
     strong, weak = _question_words(kb, lang), _question_words(kb, lang, auxiliaries=True)
+    ever = _indefinite_endings(kb, lang)
     found_inside = False
     for n, clause in enumerate(_CLAUSES.split(text)):
         if unspaced(clause):
@@ -205,20 +206,30 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         tokens = words(clause)
         if len(tokens) > 1 and tokens[-1] in _question_endings(kb, lang):
             return 2 if n == 0 else 1
-        if any(tuple(tokens[: len(s)]) == s for s in strong if len(tokens) > len(s)):
+        if any(_asks_at(tokens, 0, s, ever) for s in strong if len(tokens) > len(s)):
             return 2 if n == 0 else 1
         if any(tuple(tokens[: len(s)]) == s for s in weak if len(tokens) > len(s)):
             return 1
         # Turkish, Indonesian, Russian… often ask mid-sentence ("clientlar neden …",
         # "usaha jenis apa …"): weaker evidence, as "when they call, we help" is no question.
-        if any(_contains(tokens, s) for s in strong):
+        inside = range(1, len(tokens))
+        if any(_asks_at(tokens, i, s, ever) for s in strong for i in inside):
             found_inside = True
     return 1 if found_inside else 0
 
 
-def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return any(tuple(tokens[i : i + n]) == phrase for i in range(1, len(tokens) - n + 1))
+def _asks_at(tokens: list[str], at: int, phrase: tuple[str, ...], ever: frozenset[str]) -> bool:
+    """``phrase`` (a question word) stands at ``at`` and is not made "whoever/whatever" by
+    the ending of one of the next two words (Turkish "kim ucuzsa", Russian "что угодно")."""
+    end = at + len(phrase)
+    if tuple(tokens[at:end]) != phrase:
+        return False
+    return not any(word.endswith(e) for word in tokens[end : end + 2] for e in ever)
+
+
+@cache
+def _indefinite_endings(kb: Knowledge, lang: str) -> frozenset[str]:
+    return frozenset(normalise(e) for e in with_english(kb.signals_file.indefinite_endings, lang))
 
 
 _THAI_EVEN = "ก็"  # ใคร…ก็, อะไร…ก็: "whoever", "whatever" — an answer, not a question

@@ -207,6 +207,9 @@ class SignalsFile(Strict):
     negations: TextList
     question_words: TextList
     question_auxiliaries: TextList
+    # Endings of one of the two words after a question word that make it "whoever /
+    # whatever" (Turkish "kim ucuzsa", Russian "кто угодно"): an answer, not a question.
+    indefinite_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Words that END a question (Turkish "mi/mı", Romanian "nu?"): checked last in a clause.
     question_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     served_markers: TextList

@@ -216,6 +216,19 @@ def test_one_side_and_the_middle_is_offered_as_the_middle(
     assert (meaning.kind, meaning.option) == ("guess", option)  # asked, never taken silently
 
 
+@pytest.mark.parametrize(
+    ("lang", "answer", "question"),
+    [
+        ("tr", "kim ucuzsa ona gidiyorlar", "kim daha ucuz"),
+        ("tr", "ne isterlerse yapıyoruz", "ne istiyorlar"),
+        ("ru", "что угодно делаем под заказ", "что вы делаете"),
+    ],
+)
+def test_whoever_and_whatever_are_answers(lang: str, answer: str, question: str) -> None:
+    assert question_strength(KB, answer, lang) == 0
+    assert question_strength(KB, question, lang) == 2
+
+
 @pytest.mark.parametrize("text", ["ใครมาก็ได้แบบเดียวกัน", "ร้านไหนถูกกว่าก็ไปร้านนั้น"])
 def test_thai_whoever_and_whichever_are_not_questions(text: str) -> None:
     # ใคร/ไหน + ก็ mean "whoever"/"whichever" — an answer, not "who?"/"which?".
