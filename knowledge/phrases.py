@@ -63,6 +63,7 @@ def unspaced(text: str) -> bool:
 
 NEGATION_WINDOW = 3
 MIN_FUZZY_LEN = 4  # shorter words must match exactly: "no" is not a typo of "now"
+MIN_PLURAL_STEM = 3  # two-letter words are too often other words ("nu" + s is not "nus")
 STEM_LEN = 5
 CACHE_SIZE = 20_000
 STEM_RATIO = 0.6
@@ -149,10 +150,11 @@ class PhraseIndex:
         found: dict[str, float] = {}
         if token in self._vocab_set:
             found[token] = 100.0
+        # Plurals of real words only: Romanian "nu" is not the plural stem of "nus".
         for stem in (token[:-1], token[:-2]) if token.endswith("s") else ():
-            if stem in self._vocab_set:
+            if len(stem) >= MIN_PLURAL_STEM and stem in self._vocab_set:
                 found.setdefault(stem, 99.0)
-        if token + "s" in self._vocab_set:
+        if len(token) >= MIN_PLURAL_STEM and token + "s" in self._vocab_set:
             found.setdefault(token + "s", 99.0)
         if self.stems and len(token) >= STEM_LEN and not unspaced(token):
             # Same word, other ending: "architecture" ~ "architect", "groom" ~ "grooming".

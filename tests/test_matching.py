@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.interpret import interpret_answer
 from knowledge.matching import match_option, normalise
 from knowledge.model import Knowledge
 
@@ -74,3 +75,8 @@ def test_odd_digits_are_not_option_numbers(kb: Knowledge, text: str) -> None:
 )
 def test_counts_inside_sentences(kb: Knowledge, text: str, expected: str) -> None:
     assert match_option(kb, "product_range", text, "en").option == expected
+
+
+def test_two_letter_words_have_no_plural(kb: Knowledge) -> None:
+    # Romanian "nu" (no) + s is the not-sure word "nus": "we have no big clients" is no shrug.
+    assert interpret_answer(kb, "concentration", "nu avem clienti mari", "ro").option != "not_sure"
