@@ -340,6 +340,8 @@ class Engine:
             return self._then_current(state, render.faq(self.kb, state, meaning.faq))
         if meaning.kind == "unanswerable":
             return self._notice(state, "cant_answer")
+        if meaning.kind == "away":
+            return self._notice(state, "take_your_time")
         if meaning.kind == "ambiguous":
             state.pending_choices = meaning.alternatives[:2]
             state.turn += 1

@@ -63,7 +63,8 @@ class FaqMatch(BaseModel):
 
 class Interpretation(BaseModel):
     # "guess": a loose reading, to be confirmed by the owner before it counts.
-    kind: Literal["option", "guess", "faq", "unanswerable", "ambiguous", "none"]
+    # "away": the owner stepped away ("wait, a customer came in"), nothing to answer.
+    kind: Literal["option", "guess", "faq", "unanswerable", "ambiguous", "away", "none"]
     option: str | None = None
     faq: str | None = None
     confidence: float = 0.0
@@ -236,13 +237,20 @@ _THAI_EVEN = "ก็"  # ใคร…ก็, อะไร…ก็: "whoever", "
 _THAI_EVEN_REACH = 12  # characters (with marks) from the question word to ก็
 
 
+# ไม่มีใคร "nobody" (just before), แล้วแต่…แบบไหน "whichever they like" (anywhere before).
+_THAI_NOBODY = normalise("ไม่มี")
+_THAI_DEPENDS = normalise("แล้วแต่")
+
+
 def _asks_in_thai(word: str, joined: str) -> bool:
     if not unspaced(word):
         return False
     at = joined.find(word)
     while at >= 0:
         after = joined[at + len(word) : at + len(word) + _THAI_EVEN_REACH]
-        if _THAI_EVEN not in after:
+        near = joined[max(0, at - _THAI_EVEN_REACH) : at]
+        indefinite = _THAI_EVEN in after or _THAI_NOBODY in near or _THAI_DEPENDS in joined[:at]
+        if not indefinite:
             return True
         at = joined.find(word, at + 1)
     return False
@@ -425,7 +433,7 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     if found.score < 100 and is_chatter(kb, text, lang):
         # "wait, I'll come back to you" may hold answer-like words ("come back"); an
         # exact label or synonym still counts.
-        return Interpretation(kind="none")
+        return Interpretation(kind="away")
     # A question mark or a "what/how/why" opening makes a question outrank a loose
     # answer; "are always under contract" opens with "are" but answers the question.
     strength = question_strength(kb, text, lang)

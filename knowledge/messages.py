@@ -77,6 +77,7 @@ REQUIRED_MESSAGES: dict[str, frozenset[str]] = {
     "reason_prior": frozenset({"business", "model"}),
     "prior_notice": frozenset({"business", "model"}),
     "cant_answer": _EMPTY,
+    "take_your_time": _EMPTY,
     "triage_header": frozenset({"headline", "score", "confidence"}),
     "triage_business": frozenset({"business", "model"}),
     "triage_no_business": _EMPTY,
