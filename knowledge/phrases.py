@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 _NON_WORD = re.compile(r"[^\w\s\u0e00-\u0e7f]+")  # Thai marks are not \w
 _SPACES = re.compile(r"\s+")
 _SCRIPT_EDGE = re.compile(
-    r"(?<=[\u0e00-\u0e7f])(?=[^\W\u0e00-\u0e7f])|(?<=[^\W\u0e00-\u0e7f])(?=[\u0e00-\u0e7f])"
+    r"(?<=[\u0e00-\u0e7f])(?=[^\W\d\u0e00-\u0e7f])|(?<=[^\W\d\u0e00-\u0e7f])(?=[\u0e00-\u0e7f])"
 )
 # Negation does not reach across these: "yes, no exceptions" negates nothing of "yes".
 _CLAUSE = re.compile(r"[,;.!?:\n]+|\s[-–—]\s")
@@ -50,7 +50,8 @@ def normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", _THAI_SPELLINGS.sub(_thai_spelling, text.casefold()))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _keeps_mark(ch))
     bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
-    # "มีclientบ้าง": an English word typed inside Thai is a word of its own.
+    # "มีclientบ้าง": an English word typed inside Thai is a word of its own; digits stay
+    # with the Thai they are typed into ("3เดือน", like the phrases that list them).
     bare = _SCRIPT_EDGE.sub(" ", bare)
     return _SPACES.sub(" ", bare).strip()
 

@@ -194,7 +194,7 @@ def test_faq_topic_in_each_language(lang: str, text: str, topic: str) -> None:
     ],
 )
 def test_stepping_away_is_not_an_answer(lang: str, question: str, text: str) -> None:
-    assert interpret_answer(KB, question, text, lang).kind == "none"
+    assert interpret_answer(KB, question, text, lang).kind == "away"
 
 
 @pytest.mark.parametrize(
@@ -229,7 +229,15 @@ def test_whoever_and_whatever_are_answers(lang: str, answer: str, question: str)
     assert question_strength(KB, question, lang) == 2
 
 
-@pytest.mark.parametrize("text", ["ใครมาก็ได้แบบเดียวกัน", "ร้านไหนถูกกว่าก็ไปร้านนั้น"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ใครมาก็ได้แบบเดียวกัน",
+        "ร้านไหนถูกกว่าก็ไปร้านนั้น",
+        "ไม่มีใครเซ็นหรอก",  # nobody signs
+        "แล้วแต่ลูกค้าอยากได้แบบไหน",  # whichever the customer wants
+    ],
+)
 def test_thai_whoever_and_whichever_are_not_questions(text: str) -> None:
     # ใคร/ไหน + ก็ mean "whoever"/"whichever" — an answer, not "who?"/"which?".
     assert question_strength(KB, text, "th") == 0
@@ -255,3 +263,8 @@ def test_who_a_thai_business_serves_is_not_its_trade() -> None:
 def test_questions_on_other_subjects_get_no_faq_topic(lang: str, text: str) -> None:
     assert faq_for(KB, text, lang) is None
     assert faq_for(KB, "what about online shops?", lang) == "ecommerce"
+
+
+def test_digits_typed_into_thai_are_read_with_it() -> None:
+    meaning = interpret_answer(KB, "commitment", "3เดือนนะคะ", "th")
+    assert (meaning.kind, meaning.option) == ("option", "months")
