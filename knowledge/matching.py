@@ -59,6 +59,7 @@ class _Index:
     mixed: str | None  # the "some of each" option, if the question has one
     negations: frozenset[str]  # single negation words ("not", "never", "dont")
     splits: tuple[tuple[str, str], ...]  # ("some", "others"), normalised
+    contrasts: tuple[tuple[str, ...], ...]  # ("but",), ("apart", "from"), normalised
 
 
 _EMOJI_NOISE = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
@@ -106,6 +107,7 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     for phrase, option_id in phrases.items():
         grouped.setdefault(option_id, []).append(phrase)
     negations = with_english(kb.signals_file.negations, lang)
+    contrast = kb.signals_file.contrast_words
     numbers = tuple(
         (o.numbers[0], o.numbers[1], o.id) for o in question.options if o.numbers is not None
     )
@@ -118,6 +120,11 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
         negations=frozenset(n for n in (normalise(x) for x in negations) if " " not in n),
+        contrasts=tuple(
+            tuple(words_)
+            for words_ in (normalise(w).split() for w in with_english(contrast, lang))
+            if words_
+        ),
         splits=tuple(
             (normalise(first), normalise(second))
             for first, second in (
@@ -125,6 +132,17 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
             )
         ),
     )
+
+
+def _qualified(tokens: list[str], contrasts: tuple[tuple[str, ...], ...]) -> bool:
+    """"standard, but they pick the colour": a contrast word after the first word, with
+    at least two words after it."""
+    for phrase in contrasts:
+        n = len(phrase)
+        for at in range(1, len(tokens) - n - 1):
+            if tuple(tokens[at : at + n]) == phrase:
+                return True
+    return False
 
 
 def _splits_two_ways(norm: str, splits: tuple[tuple[str, str], ...]) -> bool:
@@ -238,7 +256,8 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     if prefix is not None and prefix[0] not in (NOT_SURE, index.mixed):
         pure.add(prefix[0])
     two_ways = len(pure) >= 2 or (pure and index.mixed in best)
-    if index.mixed and (two_ways or _splits_two_ways(norm, index.splits)):
+    qualified = bool(pure) and _qualified(tokens, index.contrasts)
+    if index.mixed and (two_ways or qualified or _splits_two_ways(norm, index.splits)):
         # "half big accounts, half walk-ins", "both, referrals and ads": two different
         # answers at once most likely mean "a mix"; so does one side plus the middle
         # ("standard, but they pick the colour") — offered as a guess to confirm.

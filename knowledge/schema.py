@@ -217,6 +217,8 @@ class SignalsFile(Strict):
     split_markers: Annotated[TextList, AfterValidator(_split_in_two)] = Field(
         default_factory=lambda: {DEFAULT_LANG: []}
     )
+    # "… but …": words after which an answer qualifies what it said first.
+    contrast_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Subjects the bot does not cover ("tax"): no FAQ topic is guessed for them.
     off_topic: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Stepping away mid-chat ("wait, a customer came in"): never read as an answer.

@@ -207,6 +207,20 @@ def test_stepping_away_is_not_an_answer(lang: str, question: str, text: str) -> 
         ("en", "concentration", "half from corporate accounts, half from walk in people", "mix"),
         ("tr", "exclusivity", "kimisi hep bize gelir kimisi fiyat sorup başka yere bakar", "mix"),
         ("ru", "exclusivity", "одни только у нас берут, другие ходят по всем магазинам", "mix"),
+        # One side, qualified after "but".
+        (
+            "ro",
+            "customisation",
+            "avem produse standard dar poti alege culoarea si marimea",
+            "some_options",
+        ),
+        (
+            "tr",
+            "customisation",
+            "standart paketlerimiz var ama renk boyut seçebiliyorlar",
+            "some_options",
+        ),
+        ("en", "contract", "no, though the bigger jobs get a written agreement", "sometimes"),
     ],
 )
 def test_one_side_and_the_middle_is_offered_as_the_middle(
