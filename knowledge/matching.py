@@ -135,8 +135,8 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
 
 
 def _qualified(tokens: list[str], contrasts: tuple[tuple[str, ...], ...]) -> bool:
-    """"standard, but they pick the colour": a contrast word after the first word, with
-    at least two words after it."""
+    """An answer like "standard, but they pick the colour": a contrast word after the first
+    word, with at least two words after it."""
     for phrase in contrasts:
         n = len(phrase)
         for at in range(1, len(tokens) - n - 1):
