@@ -321,13 +321,25 @@ def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[tuple[str, st
                 phrases.setdefault(f"{entry.id}#{code}#{n}", []).extend(group)
             if entry.cues.get(code):
                 groups[(entry.id, code)] = len(entry.cues[code])
-    index = PhraseIndex(phrases, token_cutoff=kb.settings.token_cutoff, stems=True)
+    # Negated cue words do not count: "which businesses have buyers, not clients?"
+    negations = with_english(kb.signals_file.negations, lang)
+    index = PhraseIndex(phrases, negations, token_cutoff=kb.settings.token_cutoff, stems=True)
     return index, groups
 
 
 @cache
 def _outranks(kb: Knowledge) -> dict[str, frozenset[str]]:
     return {entry.id: frozenset(entry.outranks) for entry in kb.faq}
+
+
+@cache
+def _asking_negations(kb: Knowledge, lang: str) -> re.Pattern[str]:
+    """"bisa gak", "or not": each is replaced by its first word before cues are read."""
+    idioms = sorted(with_english(kb.signals_file.asking_negations, lang), key=len, reverse=True)
+    if not idioms:
+        return re.compile(r"(?!)")  # matches nothing
+    alternatives = "|".join(r"\s+".join(map(re.escape, i.split())) for i in idioms)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _cue_topic(
@@ -340,6 +352,7 @@ def _cue_topic(
     # Groups are aligned across languages (group n means the same in each), so a text
     # mixing languages ("มีclientบ้าง ยกตัวอย่าง") can fill group 0 in one, 1 in another.
     found: dict[str, set[str]] = {}
+    text = _asking_negations(kb, lang).sub(lambda m: m.group(0).split()[0], text)
     for hit in index.find(text, rivals=lambda a, b: a == b):
         if not hit.negated:
             topic, _code, group = hit.key.split("#")

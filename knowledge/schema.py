@@ -219,6 +219,8 @@ class SignalsFile(Strict):
     )
     # "… but …": words after which an answer qualifies what it said first.
     contrast_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    # Negations that ask ("bisa gak …?"): ignored when finding a question's topic.
+    asking_negations: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Subjects the bot does not cover ("tax"): no FAQ topic is guessed for them.
     off_topic: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Stepping away mid-chat ("wait, a customer came in"): never read as an answer.
