@@ -334,7 +334,7 @@ def _outranks(kb: Knowledge) -> dict[str, frozenset[str]]:
 
 @cache
 def _asking_negations(kb: Knowledge, lang: str) -> re.Pattern[str]:
-    """"bisa gak", "or not": each is replaced by its first word before cues are read."""
+    """Idioms like "bisa gak" or "or not": each becomes its first word before cues are read."""
     idioms = sorted(with_english(kb.signals_file.asking_negations, lang), key=len, reverse=True)
     if not idioms:
         return re.compile(r"(?!)")  # matches nothing
