@@ -346,8 +346,8 @@ def _cue_topic(
     kb: Knowledge, text: str, lang: str, prefer: str | None = None
 ) -> tuple[str | None, int]:
     """The FAQ topic whose every cue group appears in the text, in any of the languages
-    read (most groups wins; a tie goes to ``prefer``, the closest sample question's
-    topic, if it is among them)."""
+    read. ``prefer`` (the closest sample question's topic) wins if it is among them;
+    otherwise the topic with most groups, and a tie is left open."""
     index, groups = _faq_cues(kb, lang)
     # Groups are aligned across languages (group n means the same in each), so a text
     # mixing languages ("มีclientบ้าง ยกตัวอย่าง") can fill group 0 in one, 1 in another.
@@ -366,6 +366,8 @@ def _cue_topic(
     full = {topic: n for topic, n in full.items() if topic not in beaten}
     if not full:
         return None, 0
+    if prefer in full:  # the closest sample question agrees with one of them
+        return prefer, full[prefer]
     best = max(full.values())
     tied = [topic for topic, n in full.items() if n == best]
     if len(tied) > 1:

@@ -173,6 +173,8 @@ def test_english_not_sure_is_understood_in_every_language(lang: str, text: str) 
         # Asked mid-sentence, as Turkish and Indonesian do.
         ("tr", "clientlar neden daha iyi ki", "why_prefer_clients"),
         ("id", "bisnis jenis apa yg termasuk client based kak", "client_examples"),
+        # Cue words fit two topics: the closest sample question decides.
+        ("th", "สัญญากับไคลเอนต์ควรมีอะไรบ้างคะ", "why_contracts"),
         # A negated cue word does not count; a negation that asks ("bisa gak") is none.
         ("ro", "ce afaceri au cumparatori, nu clienti?", "customer_examples"),
         ("id", "pelanggan bisa gak dijadiin klien?", "customers_to_clients"),
