@@ -60,6 +60,7 @@ class _Index:
     negations: frozenset[str]  # single negation words ("not", "never", "dont")
     splits: tuple[tuple[str, str], ...]  # ("some", "others"), normalised
     contrasts: tuple[tuple[str, ...], ...]  # ("but",), ("apart", "from"), normalised
+    affirmations: frozenset[str]  # "yes" words, normalised
 
 
 _EMOJI_NOISE = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
@@ -120,6 +121,11 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
         negations=frozenset(n for n in (normalise(x) for x in negations) if " " not in n),
+        affirmations=frozenset(
+            normalise(word)
+            for code in languages_for(lang)
+            for word in kb.text("confirm_words", code).split(",")
+        ),
         contrasts=tuple(
             tuple(words_)
             for words_ in (normalise(w).split() for w in with_english(contrast, lang))
@@ -238,17 +244,25 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     clauses = clause_numbers(text)
     for hit in index.inside.find(text):
         # A negated phrase says the opposite; a "maybe" inside a sentence is no shrug.
-        # A "not sure" must open the message or be most of it ("hmm not sure tbh …").
-        shrug_ok = hit.start <= 2 or hit.length * 2 >= len(tokens)
+        # A "not sure" must open the message, be most of it ("hmm not sure tbh …") or
+        # close it in a clause of its own ("never tracked that, no idea").
+        shrug_ok = (
+            hit.start <= 2
+            or hit.length * 2 >= len(tokens)
+            or (hit.end == len(tokens) and clauses[hit.start] != clauses[0])
+        )
         # A bare "no"/"never" is an answer only when it opens the message: inside a
-        # sentence it negates something else ("no problem", "never ends").
+        # sentence it negates something else ("no problem", "never ends"); a bare "yes"
+        # inside one is filler ("abis bayar ya selesai").
+        phrase = normalise(hit.phrase)
         bare_negation = (
             hit.start > 0
-            and normalise(hit.phrase) in index.negations
+            and phrase in index.negations
             and hit.end < len(tokens)
             and clauses[hit.end] == clauses[hit.start]
         )
-        if hit.negated or bare_negation or (hit.key == NOT_SURE and not shrug_ok):
+        bare_yes = hit.start > 0 and phrase in index.affirmations
+        if hit.negated or bare_negation or bare_yes or (hit.key == NOT_SURE and not shrug_ok):
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)

@@ -287,3 +287,17 @@ def test_questions_on_other_subjects_get_no_faq_topic(lang: str, text: str) -> N
 def test_digits_typed_into_thai_are_read_with_it() -> None:
     meaning = interpret_answer(KB, "commitment", "3เดือนนะคะ", "th")
     assert (meaning.kind, meaning.option) == ("option", "months")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "option"),
+    [
+        # "ya" inside a sentence is filler, not "yes".
+        ("id", "support", "nggak, abis bayar ya selesai", "none"),
+        # A shrug closing the message in a clause of its own.
+        ("ro", "sales_cycle", "n-am urmarit niciodata asta, nu stiu", NOT_SURE),
+        ("en", "sales_cycle", "never tracked that, no idea", NOT_SURE),
+    ],
+)
+def test_fillers_and_closing_shrugs(lang: str, question: str, text: str, option: str) -> None:
+    assert interpret_answer(KB, question, text, lang).option == option
