@@ -63,6 +63,7 @@ def unspaced(text: str) -> bool:
 
 
 NEGATION_WINDOW = 3
+THAI_NEGATION_REACH = 12  # letters (with marks) before a Thai phrase searched for ไม่ etc.
 MIN_FUZZY_LEN = 4  # shorter words must match exactly: "no" is not a typo of "now"
 MIN_PLURAL_STEM = 3  # two-letter words are too often other words ("nu" + s is not "nus")
 STEM_LEN = 5
@@ -219,7 +220,9 @@ class PhraseIndex:
                 at = token.find(phrase)
                 while at >= 0:
                     before = token[:at]
-                    negated = any(before.endswith(n) for n in self._unspaced_negations) or (
+                    # ไม่เคยลงโฆษณา: a negation a word or two before ("never ran ads").
+                    near = before[-THAI_NEGATION_REACH:]
+                    negated = any(n in near for n in self._unspaced_negations) or (
                         at == 0 and self._negated(tokens, clauses, i, i + 1)
                     )
                     whole = at == 0 and len(phrase) == len(token)

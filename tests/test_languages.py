@@ -301,3 +301,14 @@ def test_digits_typed_into_thai_are_read_with_it() -> None:
 )
 def test_fillers_and_closing_shrugs(lang: str, question: str, text: str, option: str) -> None:
     assert interpret_answer(KB, question, text, lang).option == option
+
+
+def test_thai_negation_a_word_before_the_phrase() -> None:
+    # ไม่เคยลงโฆษณา: "never ran ads" — the ads are negated, so only referrals remain.
+    meaning = interpret_answer(KB, "acquisition", "ลูกค้าเก่าบอกต่อครับ ไม่เคยลงโฆษณาเลย", "th")
+    assert meaning.option == "referrals"
+
+
+@pytest.mark.parametrize("text", ["มี client แล้วได้ประโยชน์อะไร", "วิธีเปลี่ยนคัสโตเมอร์เป็นไคลเอนต์"])
+def test_thai_questions_without_a_final_particle(text: str) -> None:
+    assert question_strength(KB, text, "th") == 2
