@@ -61,6 +61,8 @@ class _Index:
     splits: tuple[tuple[str, str], ...]  # ("some", "others"), normalised
     contrasts: tuple[tuple[str, ...], ...]  # ("but",), ("apart", "from"), normalised
     affirmations: frozenset[str]  # "yes" words, normalised
+    durations: tuple[tuple[float, float, str], ...]  # (from days, below days, option)
+    units: tuple[tuple[str, float], ...]  # ("week", 7.0), longest word first
 
 
 _EMOJI_NOISE = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
@@ -121,6 +123,17 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
         negations=frozenset(n for n in (normalise(x) for x in negations) if " " not in n),
+        durations=tuple((o.days[0], o.days[1], o.id) for o in question.options if o.days),
+        units=tuple(
+            sorted(
+                {
+                    normalise(word): days
+                    for code in reversed(languages_for(lang))  # the language's own wins
+                    for word, days in kb.signals_file.duration_units.get(code, {}).items()
+                }.items(),
+                key=lambda item: -len(item[0]),
+            )
+        ),
         affirmations=frozenset(
             normalise(word)
             for code in languages_for(lang)
@@ -138,6 +151,41 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
             )
         ),
     )
+
+
+_LEADING_NUMBER = re.compile(r"^([0-9]{1,4})(\D+)$")  # "3เดือน": digits glued to Thai
+
+
+def _durations(tokens: list[str], units: tuple[tuple[str, float], ...]) -> list[float]:
+    """Days meant by "<number> <unit>" or "<unit> <number>" ("3-4 days" → 3.5; Russian
+    "дня 3-4" puts the unit first when guessing)."""
+    lengths = dict(units)
+    found: list[float] = []
+    used: set[int] = set()  # a number belongs to one unit: "luni de zile, 3-6 luni"
+
+    def numbers_at(positions: range) -> list[int]:
+        picked = [
+            p for p in positions if 0 <= p < len(tokens) and p not in used and _is_count(tokens[p])
+        ]
+        used.update(picked)
+        return [int(tokens[p]) for p in picked]
+
+    for i, token in enumerate(tokens):  # "3-4 days": the number first, as most write it
+        glued = _LEADING_NUMBER.match(token)
+        if glued:
+            unit = next((u for u, _ in units if glued.group(2).startswith(u)), None)
+            if unit is not None:
+                found.append(int(glued.group(1)) * lengths[unit])
+        elif token in lengths and (numbers := numbers_at(range(i - 2, i))):
+            found.append(sum(numbers) / len(numbers) * lengths[token])
+    for i, token in enumerate(tokens):  # "дня 3-4": the unit first
+        if token in lengths and (numbers := numbers_at(range(i + 1, i + 3))):
+            found.append(sum(numbers) / len(numbers) * lengths[token])
+    return found
+
+
+def _is_count(token: str) -> bool:
+    return token.isascii() and token.isdigit() and len(token) <= 4
 
 
 def _qualified(tokens: list[str], contrasts: tuple[tuple[str, ...], ...]) -> bool:
@@ -236,6 +284,14 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         value = int(found)
         for low, high, oid in index.numbers:
             if low <= value <= high:
+                best[oid] = max(best.get(oid, 0.0), 85.0)
+    if best:
+        return _decide(best)
+
+    # Durations ("usually 3-6 mo", "дня 3-4", "3เดือน") for "how long" questions.
+    for days in _durations(tokens, index.units) if index.durations else ():
+        for low, high, oid in index.durations:
+            if low <= days < high:
                 best[oid] = max(best.get(oid, 0.0), 85.0)
     if best:
         return _decide(best)

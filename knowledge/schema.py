@@ -91,6 +91,9 @@ class Option(Strict):
     synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # For count questions: a number typed inside a sentence in this range picks the option.
     numbers: tuple[int, int] | None = None
+    # For "how long" questions: a typed duration ("3-4 days", "6 mo") of at least the first
+    # and under the second number of days picks the option (units in signals.yaml).
+    days: tuple[float, float] | None = None
 
 
 class Question(Strict):
@@ -216,6 +219,10 @@ class SignalsFile(Strict):
     # "some … some …": the two halves of an answer that splits the buyers two ways.
     split_markers: Annotated[TextList, AfterValidator(_split_in_two)] = Field(
         default_factory=lambda: {DEFAULT_LANG: []}
+    )
+    # Units of time and their length in days, for Option.days ("hafta": 7).
+    duration_units: dict[LangCode, dict[NonEmpty, float]] = Field(
+        default_factory=lambda: {DEFAULT_LANG: {}}
     )
     # "… but …": words after which an answer qualifies what it said first.
     contrast_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})

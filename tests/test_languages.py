@@ -312,3 +312,20 @@ def test_thai_negation_a_word_before_the_phrase() -> None:
 @pytest.mark.parametrize("text", ["มี client แล้วได้ประโยชน์อะไร", "วิธีเปลี่ยนคัสโตเมอร์เป็นไคลเอนต์"])
 def test_thai_questions_without_a_final_particle(text: str) -> None:
     assert question_strength(KB, text, "th") == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "option"),
+    [
+        ("en", "commitment", "usually 3-6 mo then we see", "months"),
+        ("en", "commitment", "12 month contracts, then we renew", "year_plus"),
+        ("en", "sales_cycle", "maybe 3-4 days after the first call", "days_weeks"),
+        ("id", "sales_cycle", "3 harian lah, biasanya nanya2 dulu baru transfer", "days_weeks"),
+        ("tr", "sales_cycle", "gelir öder gider, 5 dk sürmez", "same_day"),
+        ("ru", "sales_cycle", "дня 3-4 где то", "days_weeks"),  # the unit first
+        ("ro", "sales_cycle", "durează luni de zile, 3-6 luni până semnăm", "months"),
+        ("th", "commitment", "สัญญา2ปีค่ะ", "year_plus"),
+    ],
+)
+def test_durations_with_units(lang: str, question: str, text: str, option: str) -> None:
+    assert interpret_answer(KB, question, text, lang).option == option
