@@ -216,6 +216,8 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         inside = range(1, len(tokens))
         if any(_asks_at(tokens, i, s, ever) for s in strong for i in inside):
             found_inside = True
+        if n > 0 and tuple(tokens) in strong:  # "…, explain": a closing word of its own
+            found_inside = True
     return 1 if found_inside else 0
 
 
@@ -321,9 +323,12 @@ def _faq_cues(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[tuple[str, st
                 phrases.setdefault(f"{entry.id}#{code}#{n}", []).extend(group)
             if entry.cues.get(code):
                 groups[(entry.id, code)] = len(entry.cues[code])
-    # Negated cue words do not count: "which businesses have buyers, not clients?"
+    # Negated cue words do not count: "which businesses have buyers, not clients?" — only
+    # right before the word: "I don't get the difference" still asks about the difference.
     negations = with_english(kb.signals_file.negations, lang)
-    index = PhraseIndex(phrases, negations, token_cutoff=kb.settings.token_cutoff, stems=True)
+    index = PhraseIndex(
+        phrases, negations, token_cutoff=kb.settings.token_cutoff, stems=True, negation_window=1
+    )
     return index, groups
 
 

@@ -86,6 +86,17 @@ class Hit:
         return self.end - self.start
 
 
+def _same_stem_other_ending(short: str, long_: str) -> bool:
+    """Inflected forms that differ in their last letters: "разница" ~ "разницы",
+    "clienții" ~ "clienților" — all but the last two letters of the shorter word shared."""
+    shared = 0
+    for a, b in zip(short, long_, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= max(STEM_LEN, len(short) - 2) and len(long_) - len(short) <= 3
+
+
 def words(text: str) -> list[str]:
     return normalise(text).split()
 
@@ -106,8 +117,10 @@ class PhraseIndex:
         negations: list[str] = (),  # type: ignore[assignment]
         token_cutoff: float = 86.0,
         stems: bool = False,
+        negation_window: int = NEGATION_WINDOW,
     ) -> None:
         self.token_cutoff = token_cutoff
+        self.negation_window = negation_window
         self.stems = stems
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         vocab: set[str] = set()
@@ -165,6 +178,8 @@ class PhraseIndex:
                 short, long_ = sorted((token, word), key=len)
                 if long_.startswith(short) and len(short) / len(long_) >= STEM_RATIO:
                     found.setdefault(word, 90.0)
+                elif _same_stem_other_ending(short, long_):
+                    found.setdefault(word, 88.0)
         if not found and len(token) >= MIN_FUZZY_LEN:
             for word, score, _ in process.extract(
                 token, self._vocab, scorer=fuzz.ratio, score_cutoff=self.token_cutoff, limit=4
@@ -238,7 +253,7 @@ class PhraseIndex:
             if last and (tokens[end],) in self._negations:
                 return True
         first = start
-        while first > max(0, start - NEGATION_WINDOW) and clauses[first - 1] == clauses[start]:
+        while first > max(0, start - self.negation_window) and clauses[first - 1] == clauses[start]:
             first -= 1
         window = tokens[first:start]
         for negation in self._negations:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.interpret import interpret_answer
+from knowledge.interpret import faq_for, interpret_answer
 from knowledge.matching import match_option, normalise
 from knowledge.model import Knowledge
 
@@ -80,3 +80,15 @@ def test_counts_inside_sentences(kb: Knowledge, text: str, expected: str) -> Non
 def test_two_letter_words_have_no_plural(kb: Knowledge) -> None:
     # Romanian "nu" (no) + s is the not-sure word "nus": "we have no big clients" is no shrug.
     assert interpret_answer(kb, "concentration", "nu avem clienti mari", "ro").option != "not_sure"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "topic"),
+    [
+        # Case endings: "разницы" is "разница" in another case.
+        ("ru", "не понимаю разницы между клиентами и покупателями, поясните", "difference"),
+    ],
+)
+def test_inflected_words_meet_their_stem(kb: Knowledge, lang: str, text: str, topic: str) -> None:
+    assert faq_for(kb, text, lang) == topic
+    assert match_option(kb, "contract", "contact", "en").option != "usually"
