@@ -25,7 +25,15 @@ from rapidfuzz import fuzz, process
 from knowledge.classifier import Verdict, classify
 from knowledge.matching import match_option
 from knowledge.model import Knowledge, languages_for, with_english
-from knowledge.phrases import Hit, PhraseIndex, normalise, unspaced, words
+from knowledge.phrases import (
+    THAI_REACH,
+    Hit,
+    PhraseIndex,
+    clause_numbers,
+    normalise,
+    unspaced,
+    words,
+)
 from knowledge.schema import DEFAULT_LANG, ModelId
 
 # A typed option this sure wins even when the text ends with "?" ("yes?").
@@ -38,6 +46,7 @@ KEYWORD_MIN_MASS = 1.5
 SURE_FAQ = 90.0  # a sample question this close needs no cue words
 MAX_READ = 300
 CUE_SCORE = 76.0
+CHATTER_SLACK = 2  # words beside a chatter phrase in its clause ("ok wait a sec")
 STATEMENT_MARGIN = 10.0  # a statement needs this much more than the FAQ cutoff
 
 
@@ -212,10 +221,12 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         if any(tuple(tokens[: len(s)]) == s for s in weak if len(tokens) > len(s)):
             return 1
         # Turkish, Indonesian, Russian… often ask mid-sentence ("clientlar neden …",
-        # "usaha jenis apa …"): weaker evidence, as "when they call, we help" is no question.
-        inside = range(1, len(tokens))
-        if any(_asks_at(tokens, i, s, ever) for s in strong for i in inside):
-            found_inside = True
+        # "usaha jenis apa …"): weaker evidence, and only with the words listed for it —
+        # English "when they call, we help" is no question.
+        inside = _inside_question_words(kb, lang)
+        for i in range(1, len(tokens)):
+            if any(_asks_at(tokens, i, s, ever) for s in inside.get(tokens[i], ())):
+                found_inside = True
         if n > 0 and tuple(tokens) in strong:  # "…, explain": a closing word of its own
             found_inside = True
     return 1 if found_inside else 0
@@ -231,15 +242,25 @@ def _asks_at(tokens: list[str], at: int, phrase: tuple[str, ...], ever: frozense
 
 
 @cache
+def _inside_question_words(kb: Knowledge, lang: str) -> dict[str, list[tuple[str, ...]]]:
+    """Words that ask mid-sentence, by their first word."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in with_english(kb.signals_file.question_words_inside, lang):
+        tokens = tuple(words(phrase))
+        if tokens:
+            by_first.setdefault(tokens[0], []).append(tokens)
+    return by_first
+
+
+@cache
 def _indefinite_endings(kb: Knowledge, lang: str) -> frozenset[str]:
     return frozenset(normalise(e) for e in with_english(kb.signals_file.indefinite_endings, lang))
 
 
-_THAI_EVEN = "ก็"  # ใคร…ก็, อะไร…ก็: "whoever", "whatever" — an answer, not a question
-_THAI_EVEN_REACH = 12  # characters (with marks) from the question word to ก็
-
-
-# ไม่มีใคร "nobody" (just before), แล้วแต่…แบบไหน "whichever they like" (anywhere before).
+# Thai who/what/which words turn into "whoever/whatever/nobody/whichever" around these:
+# ใคร…ก็, ไม่มีใคร, แล้วแต่…แบบไหน — an answer, not a question. Particles (ไหม, เหรอ) never do.
+_THAI_PRONOUNS = tuple(normalise(w) for w in ("ใคร", "อะไร", "ไหน", "ยังไง"))
+_THAI_EVEN = normalise("ก็")
 _THAI_NOBODY = normalise("ไม่มี")
 _THAI_DEPENDS = normalise("แล้วแต่")
 
@@ -247,11 +268,15 @@ _THAI_DEPENDS = normalise("แล้วแต่")
 def _asks_in_thai(word: str, joined: str) -> bool:
     if not unspaced(word):
         return False
+    pronoun = any(p in word for p in _THAI_PRONOUNS)
     at = joined.find(word)
     while at >= 0:
-        after = joined[at + len(word) : at + len(word) + _THAI_EVEN_REACH]
-        near = joined[max(0, at - _THAI_EVEN_REACH) : at]
-        indefinite = _THAI_EVEN in after or _THAI_NOBODY in near or _THAI_DEPENDS in joined[:at]
+        after = joined[at + len(word) : at + len(word) + THAI_REACH]
+        near = joined[max(0, at - THAI_REACH) : at]
+        wider = joined[max(0, at - 2 * THAI_REACH) : at]
+        indefinite = pronoun and (
+            _THAI_EVEN in after or _THAI_NOBODY in near or _THAI_DEPENDS in wider
+        )
         if not indefinite:
             return True
         at = joined.find(word, at + 1)
@@ -443,20 +468,28 @@ def _chatter_index(kb: Knowledge, lang: str) -> PhraseIndex:
 
 
 def is_chatter(kb: Knowledge, text: str, lang: str) -> bool:
-    """The owner stepping away ("wait, a customer just came in"), not answering."""
-    return any(not hit.negated for hit in _chatter_index(kb, lang).find(text))
+    """The owner stepping away ("wait, a customer just came in"), not answering: the
+    phrase opens the message or makes up a clause of its own, so "they usually wait two
+    weeks" is an answer."""
+    clauses = clause_numbers(text)
+    for hit in _chatter_index(kb, lang).find(text):
+        own_clause = clauses.count(clauses[hit.start]) <= hit.length + CHATTER_SLACK
+        if hit.start == 0 or own_clause:
+            return True
+    return False
 
 
 def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> Interpretation:
     text = clean_text(text)
     found = match_option(kb, question_id, text, lang)
-    if found.score < 100 and is_chatter(kb, text, lang):
+    asks = question_strength(kb, text, lang)
+    if found.score < 100 and asks < 2 and is_chatter(kb, text, lang):
         # "wait, I'll come back to you" may hold answer-like words ("come back"); an
         # exact label or synonym still counts.
         return Interpretation(kind="away")
     # A question mark or a "what/how/why" opening makes a question outrank a loose
     # answer; "are always under contract" opens with "are" but answers the question.
-    strength = question_strength(kb, text, lang)
+    strength = asks
     question = strength == 2
     if found.option is not None and (found.score >= SURE_OPTION or not question):
         kind: Literal["option", "guess"] = "guess" if found.score < GUESS_BELOW else "option"

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 _NON_WORD = re.compile(r"[^\w\s\u0e00-\u0e7f]+")  # Thai marks are not \w
 _SPACES = re.compile(r"\s+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _SCRIPT_EDGE = re.compile(
     r"(?<=[\u0e00-\u0e7f])(?=[^\W\d\u0e00-\u0e7f])|(?<=[^\W\d\u0e00-\u0e7f])(?=[\u0e00-\u0e7f])"
 )
@@ -63,7 +64,7 @@ def unspaced(text: str) -> bool:
 
 
 NEGATION_WINDOW = 3
-THAI_NEGATION_REACH = 12  # letters (with marks) before a Thai phrase searched for ไม่ etc.
+THAI_REACH = 12  # letters (with marks) around a Thai word that still belong to it
 MIN_FUZZY_LEN = 4  # shorter words must match exactly: "no" is not a typo of "now"
 MIN_PLURAL_STEM = 3  # two-letter words are too often other words ("nu" + s is not "nus")
 STEM_LEN = 5
@@ -86,9 +87,26 @@ class Hit:
         return self.end - self.start
 
 
+# A negation does not reach across แต่ ("but") or ก็ ("then, also"); ไม่ว่า is "no matter".
+_THAI_NEGATION_STOPS = ("แต่", "ก็")
+_THAI_NO_MATTER = "ไม่ว่า"
+
+
+def _thai_negation_near(before: str, negations: list[str]) -> bool:
+    near = before[-THAI_REACH:].replace(normalise(_THAI_NO_MATTER), " ")
+    for stop in _THAI_NEGATION_STOPS:
+        cut = near.rfind(normalise(stop))
+        if cut >= 0:
+            near = near[cut + len(normalise(stop)) :]
+    return any(n in near for n in negations)
+
+
 def _same_stem_other_ending(short: str, long_: str) -> bool:
-    """Inflected forms that differ in their last letters: "разница" ~ "разницы",
-    "clienții" ~ "clienților" — all but the last two letters of the shorter word shared."""
+    """Russian case endings: "разница" ~ "разницы", "клиентов" ~ "клиентами" — all but the
+    last two letters of the shorter word shared. Cyrillic only: in Latin scripts the same
+    rule pairs different words ("product" ~ "produce", "accounts" ~ "accountant")."""
+    if not _CYRILLIC.match(short):
+        return False
     shared = 0
     for a, b in zip(short, long_, strict=False):
         if a != b:
@@ -236,8 +254,7 @@ class PhraseIndex:
                 while at >= 0:
                     before = token[:at]
                     # ไม่เคยลงโฆษณา: a negation a word or two before ("never ran ads").
-                    near = before[-THAI_NEGATION_REACH:]
-                    negated = any(n in near for n in self._unspaced_negations) or (
+                    negated = _thai_negation_near(before, self._unspaced_negations) or (
                         at == 0 and self._negated(tokens, clauses, i, i + 1)
                     )
                     whole = at == 0 and len(phrase) == len(token)

@@ -210,6 +210,9 @@ class SignalsFile(Strict):
     negations: TextList
     question_words: TextList
     question_auxiliaries: TextList
+    # Question words that also ask in the middle of a sentence (Turkish "clientlar neden
+    # daha iyi", Indonesian "usaha jenis apa"); none for English.
+    question_words_inside: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Endings of one of the two words after a question word that make it "whoever /
     # whatever" (Turkish "kim ucuzsa", Russian "кто угодно"): an answer, not a question.
     indefinite_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})

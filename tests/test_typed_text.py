@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.interpret import business_matches, faq_for, interpret_answer, question_strength
+from knowledge.interpret import (
+    business_matches,
+    faq_for,
+    find_signals,
+    interpret_answer,
+    question_strength,
+)
 from knowledge.loader import default_knowledge
 from knowledge.matching import NOT_SURE
 
@@ -176,3 +182,57 @@ def test_typed_answer_in_each_language(lang: str, question: str, text: str, opti
 @pytest.mark.parametrize("text", ["มี client แล้วได้ประโยชน์อะไร", "วิธีเปลี่ยนคัสโตเมอร์เป็นไคลเอนต์"])
 def test_thai_questions_without_a_final_particle(text: str) -> None:
     assert question_strength(KB, text, "th") == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "option"),
+    [
+        # "wait" inside an answer is no stepping away.
+        ("en", "sales_cycle", "they usually wait 2 weeks before buying", "days_weeks"),
+        ("id", "sales_cycle", "pelanggan biasanya tunggu 2 minggu", "days_weeks"),
+    ],
+)
+def test_answers_that_merely_contain_a_chatter_word(
+    lang: str, question: str, text: str, option: str
+) -> None:
+    meaning = interpret_answer(KB, question, text, lang)
+    assert (meaning.kind, meaning.option) == ("option", option)
+
+
+def test_a_question_after_wait_is_answered() -> None:
+    meaning = interpret_answer(KB, "contract", "wait, what counts as a contract?", "en")
+    assert (meaning.kind, meaning.faq) == ("faq", "why_contracts")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "they pay when the work is done, no contract"),  # "when" asks nothing here
+        ("en", "I tell them why, then they sign"),
+    ],
+)
+def test_statements_with_a_question_word_inside_are_no_questions(lang: str, text: str) -> None:
+    assert faq_for(KB, text, lang) is None
+
+
+def test_latin_words_do_not_meet_by_a_shared_start() -> None:
+    # "accounts" is not "accountant", "retail" not "retainer": only Russian endings vary.
+    assert business_matches(KB, "we sell tyres, mostly to key accounts", "en")[0].id != "accounting"
+    assert interpret_answer(KB, "purchase_pattern", "it is retail", "en").option != "ongoing"
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("ลูกค้าไม่เยอะแต่มีสัญญาทุกราย", False),  # "not many customers, but all sign"
+        ("ไม่ว่าใครก็เซ็นสัญญา", False),  # "no matter who, they sign"
+        ("ไม่มีสัญญา", True),
+    ],
+)
+def test_thai_negation_stops_at_but(text: str, negated: bool) -> None:
+    options = {s.option for s in find_signals(KB, text, "th") if s.question == "contract"}
+    assert options == ({"never"} if negated else {"usually"})
+
+
+def test_thai_particles_still_ask_after_no() -> None:
+    assert question_strength(KB, "ไม่มีสัญญาไหม", "th") == 2
