@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from functools import cache
 from typing import Literal
 
@@ -364,12 +365,21 @@ def _outranks(kb: Knowledge) -> dict[str, frozenset[str]]:
 
 @cache
 def _asking_negations(kb: Knowledge, lang: str) -> re.Pattern[str]:
-    """Idioms like "bisa gak" or "or not": each becomes its first word before cues are read."""
-    idioms = sorted(with_english(kb.signals_file.asking_negations, lang), key=len, reverse=True)
-    if not idioms:
-        return re.compile(r"(?!)")  # matches nothing
-    alternatives = "|".join(r"\s+".join(map(re.escape, i.split())) for i in idioms)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    """Idioms like "bisa gak" or "or not" (typed with or without accents), found as whole
+    words; Thai ones ("หรือไม่") inside a run of letters. They are dropped before cue words
+    are read."""
+    idioms = with_english(kb.signals_file.asking_negations, lang)
+    forms = sorted({f for i in idioms for f in (i, _strip_accents(i))}, key=len, reverse=True)
+    spaced = [r"\s+".join(map(re.escape, f.split())) for f in forms if not unspaced(f)]
+    glued = [re.escape(f) for f in forms if unspaced(f)]
+    parts = [rf"(?<!\w)(?:{'|'.join(spaced)})(?!\w)"] if spaced else []
+    parts += glued
+    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)  # (?!): matches nothing
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.replace("ı", "i"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) or unspaced(ch))
 
 
 def _cue_topic(
@@ -382,7 +392,7 @@ def _cue_topic(
     # Groups are aligned across languages (group n means the same in each), so a text
     # mixing languages ("มีclientบ้าง ยกตัวอย่าง") can fill group 0 in one, 1 in another.
     found: dict[str, set[str]] = {}
-    text = _asking_negations(kb, lang).sub(lambda m: m.group(0).split()[0], text)
+    text = _asking_negations(kb, lang).sub(" ", text)  # "bisa gak" asks; nothing is denied
     for hit in index.find(text, rivals=lambda a, b: a == b):
         if not hit.negated:
             topic, _code, group = hit.key.split("#")

@@ -295,11 +295,13 @@ def _cross_check(
 
     for dup in _duplicates(f.id for f in faq.faq):
         say(f"faq.yaml: faq: duplicate id '{dup}'")
-    faq_ids = {f.id for f in faq.faq}
+    outranks = {f.id: set(f.outranks) for f in faq.faq}
     for fi, entry in enumerate(faq.faq):
         for other in entry.outranks:
-            if other not in faq_ids or other == entry.id:
+            if other not in outranks or other == entry.id:
                 say(f"faq.yaml: faq.{fi}.outranks: unknown or own topic '{other}'")
+            elif entry.id in outranks[other]:
+                say(f"faq.yaml: faq.{fi}.outranks: '{other}' outranks '{entry.id}' too")
 
     settings = classifier.classifier
     if settings.min_tactics > settings.max_tactics:

@@ -153,39 +153,53 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     )
 
 
-_LEADING_NUMBER = re.compile(r"^([0-9]{1,4})(\D+)$")  # "3เดือน": digits glued to Thai
+# Numbers as _durations reads them: "1.5" is kept whole as "1d5" (normalising would split
+# it in two); "3เดือน": digits glued to Thai.
+_DECIMAL = re.compile(r"(?<![0-9])([0-9]{1,4})[.,]([0-9]{1,3})(?![0-9])")
+_COUNT = re.compile(r"^[0-9]{1,4}(?:d[0-9]{1,3})?$")
+_LEADING_NUMBER = re.compile(r"^([0-9]{1,4}(?:d[0-9]{1,3})?)(\D+)$")
+
+
+def _duration_words(text: str) -> list[str]:
+    return normalise(_DECIMAL.sub(r"\1d\2", text)).split()
+
+
+def _count(token: str) -> float:
+    return float(token.replace("d", "."))
 
 
 def _durations(tokens: list[str], units: tuple[tuple[str, float], ...]) -> list[float]:
-    """Days meant by "<number> <unit>" or "<unit> <number>" ("3-4 days" → 3.5; Russian
-    "дня 3-4" puts the unit first when guessing)."""
+    """Days meant by "<number> <unit>" or "<unit> <number>" in ``_duration_words`` ("3-4
+    days" → 3.5, "1.5 months" → 45.75; Russian "дня 3-4" puts the unit first when
+    guessing)."""
     lengths = dict(units)
     found: list[float] = []
     used: set[int] = set()  # a number belongs to one unit: "luni de zile, 3-6 luni"
 
-    def numbers_at(positions: range) -> list[int]:
+    def take_numbers(positions: range) -> list[float]:
+        # Marks them used, so the next unit does not read them again.
         picked = [
             p for p in positions if 0 <= p < len(tokens) and p not in used and _is_count(tokens[p])
         ]
         used.update(picked)
-        return [int(tokens[p]) for p in picked]
+        return [_count(tokens[p]) for p in picked]
 
     for i, token in enumerate(tokens):  # "3-4 days": the number first, as most write it
         glued = _LEADING_NUMBER.match(token)
         if glued:
             unit = next((u for u, _ in units if glued.group(2).startswith(u)), None)
             if unit is not None:
-                found.append(int(glued.group(1)) * lengths[unit])
-        elif token in lengths and (numbers := numbers_at(range(i - 2, i))):
+                found.append(_count(glued.group(1)) * lengths[unit])
+        elif token in lengths and (numbers := take_numbers(range(i - 2, i))):
             found.append(sum(numbers) / len(numbers) * lengths[token])
     for i, token in enumerate(tokens):  # "дня 3-4": the unit first
-        if token in lengths and (numbers := numbers_at(range(i + 1, i + 3))):
+        if token in lengths and (numbers := take_numbers(range(i + 1, i + 3))):
             found.append(sum(numbers) / len(numbers) * lengths[token])
     return found
 
 
 def _is_count(token: str) -> bool:
-    return token.isascii() and token.isdigit() and len(token) <= 4
+    return _COUNT.match(token) is not None
 
 
 def _qualified(tokens: list[str], contrasts: tuple[tuple[str, ...], ...]) -> bool:
@@ -289,7 +303,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         return _decide(best)
 
     # Durations ("usually 3-6 mo", "дня 3-4", "3เดือน") for "how long" questions.
-    for days in _durations(tokens, index.units) if index.durations else ():
+    for days in _durations(_duration_words(text), index.units) if index.durations else ():
         for low, high, oid in index.durations:
             if low <= days < high:
                 best[oid] = max(best.get(oid, 0.0), 85.0)
@@ -317,7 +331,12 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             and hit.end < len(tokens)
             and clauses[hit.end] == clauses[hit.start]
         )
-        bare_yes = hit.start > 0 and phrase in index.affirmations
+        bare_yes = (
+            hit.start > 0
+            and phrase in index.affirmations
+            and hit.end < len(tokens)
+            and clauses[hit.end] == clauses[hit.start]
+        )
         if hit.negated or bare_negation or bare_yes or (hit.key == NOT_SURE and not shrug_ok):
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100

@@ -26,12 +26,14 @@ _SCRIPT_EDGE = re.compile(
 _CLAUSE = re.compile(r"[,;.!?:\n]+|\s[-–—]\s")
 
 
-_THAI_VARIANTS = {"ı": "i", "ๆ": "", "มั้ย": "ไหม", "มั๊ย": "ไหม", "ไม๊": "ไหม"}
-_THAI_SPELLINGS = re.compile("|".join(_THAI_VARIANTS))
+# Spellings that meet before matching: Turkish ı, the Thai repetition mark, and chat
+# spellings of the Thai question particle ไหม.
+_SPELLING_VARIANTS = {"ı": "i", "ๆ": "", "มั้ย": "ไหม", "มั๊ย": "ไหม", "ไม๊": "ไหม"}
+_SPELLINGS = re.compile("|".join(map(re.escape, _SPELLING_VARIANTS)))
 
 
-def _thai_spelling(found: re.Match[str]) -> str:
-    return _THAI_VARIANTS[found.group(0)]
+def _spelling(found: re.Match[str]) -> str:
+    return _SPELLING_VARIANTS[found.group(0)]
 
 
 def _keeps_mark(ch: str) -> bool:
@@ -48,7 +50,7 @@ def normalise(text: str) -> str:
     """
     # ı→i for Turkish; the Thai repetition mark ๆ is dropped ("ผสมๆกัน" ~ "ผสมกัน"), and
     # the spoken spellings of the question particle ไหม ("มั้ย", "มั๊ย") meet it.
-    decomposed = unicodedata.normalize("NFKD", _THAI_SPELLINGS.sub(_thai_spelling, text.casefold()))
+    decomposed = unicodedata.normalize("NFKD", _SPELLINGS.sub(_spelling, text.casefold()))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _keeps_mark(ch))
     bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
     # "มีclientบ้าง": an English word typed inside Thai is a word of its own; digits stay

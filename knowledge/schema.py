@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 DEFAULT_LANG = "en"
 
@@ -94,6 +101,13 @@ class Option(Strict):
     # For "how long" questions: a typed duration ("3-4 days", "6 mo") of at least the first
     # and under the second number of days picks the option (units in signals.yaml).
     days: tuple[float, float] | None = None
+
+    @field_validator("days")
+    @classmethod
+    def _range_of_days(cls, days: tuple[float, float] | None) -> tuple[float, float] | None:
+        if days is not None and not 0 <= days[0] < days[1]:
+            raise ValueError("days must be [from, below] with 0 <= from < below (.inf for no end)")
+        return days
 
 
 class Question(Strict):
@@ -224,7 +238,7 @@ class SignalsFile(Strict):
         default_factory=lambda: {DEFAULT_LANG: []}
     )
     # Units of time and their length in days, for Option.days ("hafta": 7).
-    duration_units: dict[LangCode, dict[NonEmpty, float]] = Field(
+    duration_units: dict[LangCode, dict[NonEmpty, Annotated[float, Field(ge=0)]]] = Field(
         default_factory=lambda: {DEFAULT_LANG: {}}
     )
     # "… but …": words after which an answer qualifies what it said first.

@@ -95,6 +95,21 @@ def test_shipped_knowledge_loads() -> None:
             id="duplicate-id",
         ),
         pytest.param(
+            "questions.yaml",
+            lambda d: d["questions"][2]["options"][0].update(days=[30, 10]),
+            "questions.yaml: questions.2.options.0.days: Value error, days must be",
+            id="empty-range-of-days",
+        ),
+        pytest.param(
+            "faq.yaml",
+            lambda d: (
+                d["faq"][1].update(outranks=[d["faq"][-1]["id"]])
+                or d["faq"][-1].update(outranks=[d["faq"][1]["id"]])
+            ),
+            "faq.yaml: faq.1.outranks: 'how_it_works' outranks 'client_examples' too",
+            id="topics-outranking-each-other",
+        ),
+        pytest.param(
             "signals.yaml",
             lambda d: d["split_markers"].update(en=["some and others"]),
             "signals.yaml: split_markers: Value error, en: 'some and others' must read",

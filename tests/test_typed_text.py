@@ -170,6 +170,11 @@ def test_questions_on_other_subjects_get_no_faq_topic(lang: str, text: str) -> N
         ("ru", "sales_cycle", "дня 3-4 где то", "days_weeks"),  # the unit first
         ("ro", "sales_cycle", "durează luni de zile, 3-6 luni până semnăm", "months"),
         ("th", "commitment", "สัญญา2ปีค่ะ", "year_plus"),
+        ("en", "sales_cycle", "0.5 days", "same_day"),  # a decimal, not "0 to 5"
+        ("en", "sales_cycle", "72 hours or so", "days_weeks"),
+        ("id", "commitment", "kontraknya 1,5 tahun", "year_plus"),
+        # A "yes" closing its own clause is an answer, not filler.
+        ("ro", "contract", "mm, da", "usually"),
         # Thai: digits typed into the run; a negation a word before the phrase.
         ("th", "commitment", "3เดือนนะคะ", "months"),
         ("th", "acquisition", "ลูกค้าเก่าบอกต่อครับ ไม่เคยลงโฆษณาเลย", "referrals"),
