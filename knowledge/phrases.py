@@ -36,9 +36,12 @@ def _spelling(found: re.Match[str]) -> str:
     return _SPELLING_VARIANTS[found.group(0)]
 
 
-def _keeps_mark(ch: str) -> bool:
-    """Thai vowel and tone marks are combining characters but part of the word."""
-    return "\u0e00" <= ch <= "\u0e7f"
+_THAI = re.compile("[\u0e00-\u0e7f]")
+# The combining-mark blocks of Latin and Cyrillic text (accents, cedillas, breves,
+# diaeresis); Thai marks are not among them — they are part of the word.
+_ACCENTS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
 
 
 @lru_cache(maxsize=100_000)  # the same phrases are indexed for every language
@@ -51,7 +54,7 @@ def normalise(text: str) -> str:
     # ı→i for Turkish; the Thai repetition mark ๆ is dropped ("ผสมๆกัน" ~ "ผสมกัน"), and
     # the spoken spellings of the question particle ไหม ("มั้ย", "มั๊ย") meet it.
     decomposed = unicodedata.normalize("NFKD", _SPELLINGS.sub(_spelling, text.casefold()))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch) or _keeps_mark(ch))
+    bare = decomposed if decomposed.isascii() else _ACCENTS.sub("", decomposed)
     bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
     # "มีclientบ้าง": an English word typed inside Thai is a word of its own; digits stay
     # with the Thai they are typed into ("3เดือน", like the phrases that list them).
@@ -62,7 +65,7 @@ def normalise(text: str) -> str:
 def unspaced(text: str) -> bool:
     """Scripts written without spaces between words (Thai): phrases are found as
     substrings instead of word by word."""
-    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+    return _THAI.search(text) is not None
 
 
 NEGATION_WINDOW = 3
@@ -161,10 +164,10 @@ class PhraseIndex:
         # Phrases in scripts without spaces are looked up as substrings (longest first).
         self._unspaced = sorted(
             (
-                (normalise(v), k, v)
+                (norm, k, v)
                 for k, variants in phrases.items()
                 for v in variants
-                if unspaced(v) and normalise(v)
+                if (norm := normalise(v)) and unspaced(norm)
             ),
             key=lambda item: -len(item[0]),
         )
