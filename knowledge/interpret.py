@@ -325,17 +325,22 @@ def _faq_keywords(kb: Knowledge, lang: str) -> tuple[PhraseIndex, dict[str, dict
 def _keyword_faq(kb: Knowledge, text: str, lang: str) -> tuple[str | None, float]:
     """Share of the text's known content words that belong to one topic (0-100)."""
     index, weights = _faq_keywords(kb, lang)
-    seen = {hit.key for hit in index.find(text)}
+    # Sorted, so sums add up in the same order in every process (sets follow the hash seed).
+    seen = sorted({hit.key for hit in index.find(text)})
     if not seen:
         return None, 0.0
-    idf = {t: max(w.get(t, 0.0) for w in weights.values()) for t in seen}
-    total = sum(idf.values()) + KEYWORD_SLACK
-    best, best_score = None, 0.0
-    for fid, w in weights.items():
-        mass = sum(w[t] for t in seen if t in w)
-        if mass >= KEYWORD_MIN_MASS and 100 * mass / total > best_score:
-            best, best_score = fid, 100 * mass / total
-    return best, best_score
+    total = sum(max(w.get(t, 0.0) for w in weights.values()) for t in seen) + KEYWORD_SLACK
+    scores = sorted(
+        (
+            (round(100 * mass / total, 6), fid)
+            for fid, w in weights.items()
+            if (mass := sum(w[t] for t in seen if t in w)) >= KEYWORD_MIN_MASS
+        ),
+        reverse=True,
+    )
+    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+        return None, 0.0  # two topics share the same words: no reading
+    return scores[0][1], scores[0][0]
 
 
 @cache
@@ -387,16 +392,18 @@ def _cue_topic(
 ) -> tuple[str | None, int]:
     """The FAQ topic whose every cue group appears in the text, in any of the languages
     read. ``prefer`` (the closest sample question's topic) wins if it is among them;
-    otherwise the topic with most groups, and a tie is left open."""
+    otherwise the topic with most groups and the most cue words; a full tie is left open."""
     index, groups = _faq_cues(kb, lang)
     # Groups are aligned across languages (group n means the same in each), so a text
     # mixing languages ("มีclientบ้าง ยกตัวอย่าง") can fill group 0 in one, 1 in another.
     found: dict[str, set[str]] = {}
+    evidence: dict[str, int] = {}  # letters of cue words matched, for breaking ties
     text = _asking_negations(kb, lang).sub(" ", text)  # "bisa gak" asks; nothing is denied
     for hit in index.find(text, rivals=lambda a, b: a == b):
         if not hit.negated:
             topic, _code, group = hit.key.split("#")
             found.setdefault(topic, set()).add(group)
+            evidence[topic] = evidence.get(topic, 0) + len(normalise(hit.phrase))
     full: dict[str, int] = {}
     for topic, seen in found.items():
         needed = groups.get((topic, lang)) or groups.get((topic, DEFAULT_LANG))
@@ -408,10 +415,12 @@ def _cue_topic(
         return None, 0
     if prefer in full:  # the closest sample question agrees with one of them
         return prefer, full[prefer]
+    # Most groups, then the longer matched cue words: "อาชีพไหน … client" says more than
+    # "อาชีพ … ลูกค้า" (ลูกค้า is what Thai owners call every buyer).
     best = max(full.values())
-    tied = [topic for topic, n in full.items() if n == best]
-    if len(tied) > 1:
-        return (prefer, best) if prefer in tied else (None, 0)
+    tied = sorted((t for t, n in full.items() if n == best), key=lambda t: -evidence[t])
+    if len(tied) > 1 and evidence[tied[0]] == evidence[tied[1]]:
+        return None, 0
     return tied[0], best
 
 

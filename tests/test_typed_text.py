@@ -42,6 +42,9 @@ def test_english_not_sure_is_understood_in_every_language(lang: str, text: str) 
         # Asked mid-sentence, as Turkish and Indonesian do.
         ("tr", "clientlar neden daha iyi ki", "why_prefer_clients"),
         ("id", "bisnis jenis apa yg termasuk client based kak", "client_examples"),
+        # Two topics fit by cue words: the longer matched words decide (ลูกค้า is
+        # what Thai owners call every buyer; "client" is the telling word here).
+        ("th", "มีอาชีพไหนบ้างที่ลูกค้าเป็นแบบ client ขอสัก2-3ตัวอย่าง", "client_examples"),
         # Cue words fit two topics: the closest sample question decides.
         ("th", "สัญญากับไคลเอนต์ควรมีอะไรบ้างคะ", "why_contracts"),
         # A negated cue word does not count; a negation that asks ("bisa gak") is none.
@@ -175,6 +178,8 @@ def test_questions_on_other_subjects_get_no_faq_topic(lang: str, text: str) -> N
         ("id", "commitment", "kontraknya 1,5 tahun", "year_plus"),
         # A "yes" closing its own clause is an answer, not filler.
         ("ro", "contract", "mm, da", "usually"),
+        # Thai: วิธี ("how to") inside an answer does not make it a question.
+        ("th", "support", "บางทีก็ทักมาถามวิธีใช้ค่ะ แต่ไม่บ่อย", "occasional"),
         # Thai: digits typed into the run; a negation a word before the phrase.
         ("th", "commitment", "3เดือนนะคะ", "months"),
         ("th", "acquisition", "ลูกค้าเก่าบอกต่อครับ ไม่เคยลงโฆษณาเลย", "referrals"),
