@@ -212,8 +212,10 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         if unspaced(clause):
             # Thai asks with particles anywhere in the run of letters ("…ไหม", "อะไร").
             joined = normalise(clause).replace(" ", "")
-            if any(_asks_in_thai(w[0], joined) for w in strong | weak):
+            if any(_asks_in_thai(w[0], joined) for w in strong):
                 return 2 if n == 0 else 1
+            if any(_asks_in_thai(w[0], joined) for w in weak):
+                found_inside = True  # "วิธีใช้" (how to use) also sits inside answers
         tokens = words(clause)
         if len(tokens) > 1 and tokens[-1] in _question_endings(kb, lang):
             return 2 if n == 0 else 1
