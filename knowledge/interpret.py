@@ -48,6 +48,7 @@ SURE_FAQ = 90.0  # a sample question this close needs no cue words
 MAX_READ = 300
 CUE_SCORE = 76.0
 CHATTER_SLACK = 2  # words beside a chatter phrase in its clause ("ok wait a sec")
+PREFER_SAMPLE = 60.0  # sample similarity that may pick among topics fitting by cue words
 STATEMENT_MARGIN = 10.0  # a statement needs this much more than the FAQ cutoff
 
 
@@ -260,11 +261,12 @@ def _indefinite_endings(kb: Knowledge, lang: str) -> frozenset[str]:
     return frozenset(normalise(e) for e in with_english(kb.signals_file.indefinite_endings, lang))
 
 
-# Thai who/what/which words turn into "whoever/whatever/nobody/whichever" around these:
-# ใคร…ก็, ไม่มีใคร, แล้วแต่…แบบไหน — an answer, not a question. Particles (ไหม, เหรอ) never do.
+# Thai who/what/which words turn into "whoever/whatever/nothing/whichever" around these:
+# ใคร…ก็, ไม่มีใคร, ไม่ได้…อะไร, แล้วแต่…แบบไหน — an answer, not a question. Particles
+# (ไหม, เหรอ) never do.
 _THAI_PRONOUNS = tuple(normalise(w) for w in ("ใคร", "อะไร", "ไหน", "ยังไง"))
 _THAI_EVEN = normalise("ก็")
-_THAI_NOBODY = normalise("ไม่มี")
+_THAI_NOBODY = normalise("ไม่")  # ไม่มีใคร "nobody", ไม่ได้เซ็นอะไร "signed nothing"
 _THAI_DEPENDS = normalise("แล้วแต่")
 
 
@@ -458,7 +460,9 @@ def match_faq(kb: Knowledge, text: str, lang: str) -> FaqMatch:
         best_id, best = keyword_id, keyword_score
     if best < SURE_FAQ:
         # Hand-written cue words per topic catch paraphrases the samples do not cover.
-        cue_id, cue_groups = _cue_topic(kb, text, lang, prefer=best_id)
+        # The closest sample settles a choice between cue topics only if it is close.
+        prefer = best_id if best >= PREFER_SAMPLE else None
+        cue_id, cue_groups = _cue_topic(kb, text, lang, prefer=prefer)
         if cue_id is not None and looks_like_question(kb, text, lang):
             best_id, best = cue_id, max(best, CUE_SCORE + 4 * cue_groups)
         elif cue_id is not None and cue_groups > 1 and cue_id == sample_id == keyword_id:

@@ -61,6 +61,7 @@ class _Index:
     splits: tuple[tuple[str, str], ...]  # ("some", "others"), normalised
     contrasts: tuple[tuple[str, ...], ...]  # ("but",), ("apart", "from"), normalised
     affirmations: frozenset[str]  # "yes" words, normalised
+    question_words: frozenset[str]  # the words of the question itself, normalised
     durations: tuple[tuple[float, float, str], ...]  # (from days, below days, option)
     units: tuple[tuple[str, float], ...]  # ("week", 7.0), longest word first
 
@@ -134,6 +135,12 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
                 key=lambda item: -len(item[0]),
             )
         ),
+        question_words=frozenset(
+            word
+            for code in languages_for(lang)
+            if code in question.text
+            for word in normalise(question.text[code]).split()
+        ),
         affirmations=frozenset(
             normalise(word)
             for code in languages_for(lang)
@@ -155,6 +162,7 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
 
 # Numbers as _durations reads them: "1.5" is kept whole as "1d5" (normalising would split
 # it in two); "3เดือน": digits glued to Thai.
+_DIGIT_RUNS = re.compile(r"[0-9]+")
 _DECIMAL = re.compile(r"(?<![0-9])([0-9]{1,4})[.,]([0-9]{1,3})(?![0-9])")
 _COUNT = re.compile(r"^[0-9]{1,4}(?:d[0-9]{1,3})?$")
 _LEADING_NUMBER = re.compile(r"^([0-9]{1,4}(?:d[0-9]{1,3})?)(\D+)$")
@@ -279,9 +287,15 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             break
 
     best: dict[str, float] = {}
+    typed_digits = _DIGIT_RUNS.findall(norm)
     for phrase, score, _ in process.extract(
         norm, index.phrases.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
     ):
+        # "12 bulan" is no typo of "2 bulan": numbers must agree (counts and durations
+        # are read further down).
+        digits = _DIGIT_RUNS.findall(phrase)
+        if digits and digits != typed_digits:
+            continue
         if keeps_negation(phrase):
             oid = index.phrases[phrase]
             best[oid] = max(best.get(oid, 0.0), score)
@@ -337,7 +351,16 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             and hit.end < len(tokens)
             and clauses[hit.end] == clauses[hit.start]
         )
-        if hit.negated or bare_negation or bare_yes or (hit.key == NOT_SURE and not shrug_ok):
+        # After an opening "no", the question's own words are its subject, not another
+        # answer: "no, what contracts — people just pay at the till".
+        echoes_question = prefix is not None and set(phrase.split()) <= index.question_words
+        if (
+            hit.negated
+            or bare_negation
+            or bare_yes
+            or echoes_question
+            or (hit.key == NOT_SURE and not shrug_ok)
+        ):
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)

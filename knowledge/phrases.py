@@ -106,6 +106,24 @@ def _thai_negation_near(before: str, negations: list[str]) -> bool:
     return any(n in near for n in negations)
 
 
+def _negation_apart(a: str, b: str) -> bool:
+    """True when two words differ only by a Turkish negative "m" (geliyor / gelmiyor,
+    tanıyorum / tanımıyorum, bekliyorlar / beklemiyorlar): close in letters, opposite in
+    meaning, so never a typo of each other."""
+    short, long_ = sorted((a, b), key=len)
+    if len(long_) - len(short) not in (1, 2):
+        return False
+    vowels = "aeiou"  # after normalise: ı→i, ü→u, ö→o
+    for i, letter in enumerate(long_[1:-1], start=1):
+        # The negative m stands before a vowel and is no doubled letter ("summer").
+        if letter != "m" or long_[i - 1] == "m" or long_[i + 1] not in vowels:
+            continue
+        cuts = ((i, i + 1), (i, i + 2), (i - 1, i + 1))
+        if any(long_[:lo] + long_[hi:] == short for lo, hi in cuts):
+            return True
+    return False
+
+
 def _same_stem_other_ending(short: str, long_: str) -> bool:
     """Russian case endings: "разница" ~ "разницы", "клиентов" ~ "клиентами" — all but the
     last two letters of the shorter word shared. Cyrillic only: in Latin scripts the same
@@ -207,7 +225,7 @@ class PhraseIndex:
             for word, score, _ in process.extract(
                 token, self._vocab, scorer=fuzz.ratio, score_cutoff=self.token_cutoff, limit=4
             ):
-                if len(word) >= MIN_FUZZY_LEN:
+                if len(word) >= MIN_FUZZY_LEN and not _negation_apart(token, word):
                     found[word] = score
         return found
 

@@ -14,6 +14,7 @@ from knowledge.interpret import (
 )
 from knowledge.loader import default_knowledge
 from knowledge.matching import NOT_SURE
+from knowledge.phrases import PhraseIndex
 
 KB = default_knowledge()
 LANGS = sorted(KB.languages)
@@ -178,6 +179,11 @@ def test_questions_on_other_subjects_get_no_faq_topic(lang: str, text: str) -> N
         ("id", "commitment", "kontraknya 1,5 tahun", "year_plus"),
         # A "yes" closing its own clause is an answer, not filler.
         ("ro", "contract", "mm, da", "usually"),
+        # Numbers are no typos: "2 produk" is not "1 produk", "12 bulan" not "2 bulan".
+        ("id", "product_range", "2 produk", "few"),
+        ("id", "commitment", "12 bulan", "year_plus"),
+        # After an opening "no", the question's own word is its subject, not a "yes".
+        ("ru", "contract", "не, какие договоры, люди просто платят на кассе", "never"),
         # Thai: วิธี ("how to") inside an answer does not make it a question.
         ("th", "support", "บางทีก็ทักมาถามวิธีใช้ค่ะ แต่ไม่บ่อย", "occasional"),
         # Thai: digits typed into the run; a negation a word before the phrase.
@@ -254,3 +260,10 @@ def test_thai_negation_stops_at_but(text: str, negated: bool) -> None:
 
 def test_thai_particles_still_ask_after_no() -> None:
     assert question_strength(KB, "ไม่มีสัญญาไหม", "th") == 2
+
+
+def test_a_turkish_negative_is_no_typo_of_the_positive() -> None:
+    # gelmiyor ("they don't come") is one letter from geliyor ("they come").
+    index = PhraseIndex({"no": ["tekrar gelmiyor"]})
+    assert index.find("memnun kalan tekrar geliyor") == []
+    assert [h.key for h in index.find("tekrar gelmiyo")] == ["no"]  # a real typo still is
