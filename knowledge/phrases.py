@@ -53,13 +53,17 @@ def normalise(text: str) -> str:
     """
     # ı→i for Turkish; the Thai repetition mark ๆ is dropped ("ผสมๆกัน" ~ "ผสมกัน"), and
     # the spoken spellings of the question particle ไหม ("มั้ย", "มั๊ย") meet it.
-    decomposed = unicodedata.normalize("NFKD", _SPELLINGS.sub(_spelling, text.casefold()))
-    bare = decomposed if decomposed.isascii() else _ACCENTS.sub("", decomposed)
+    folded = text.casefold()
+    if folded.isascii():  # most typed text: nothing to decompose, no Thai
+        return " ".join(_NON_WORD.sub(" ", folded.replace("'", "")).split())
+    decomposed = unicodedata.normalize("NFKD", _SPELLINGS.sub(_spelling, folded))
+    bare = _ACCENTS.sub("", decomposed)
     bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
-    # "มีclientบ้าง": an English word typed inside Thai is a word of its own; digits stay
-    # with the Thai they are typed into ("3เดือน", like the phrases that list them).
-    bare = _SCRIPT_EDGE.sub(" ", bare)
-    return _SPACES.sub(" ", bare).strip()
+    if _THAI.search(bare):
+        # "มีclientบ้าง": an English word typed inside Thai is a word of its own; digits
+        # stay with the Thai they are typed into ("3เดือน", like the phrases that list them).
+        bare = _SCRIPT_EDGE.sub(" ", bare)
+    return " ".join(bare.split())
 
 
 def unspaced(text: str) -> bool:
