@@ -494,12 +494,14 @@ def _chatter_index(kb: Knowledge, lang: str) -> PhraseIndex:
 
 def is_chatter(kb: Knowledge, text: str, lang: str) -> bool:
     """The owner stepping away ("wait, a customer just came in"), not answering: the
-    phrase opens the message or makes up a clause of its own, so "they usually wait two
-    weeks" is an answer."""
+    phrase opens the message, makes up a clause of its own or is long enough to tell, so
+    "they usually wait two weeks" is an answer."""
     clauses = clause_numbers(text)
     for hit in _chatter_index(kb, lang).find(text):
         own_clause = clauses.count(clauses[hit.start]) <= hit.length + CHATTER_SLACK
-        if hit.start == 0 or own_clause:
+        # "sorry wait …" (no commas on a phone); a long phrase ("a customer just came
+        # in") is telling anywhere.
+        if hit.start <= 1 or hit.length >= 3 or own_clause:
             return True
     return False
 

@@ -64,6 +64,7 @@ def test_faq_topic_in_each_language(lang: str, text: str, topic: str) -> None:
     ("lang", "question", "text"),
     [
         ("en", "purchase_pattern", "sorry, a customer just came in, I'll be right back"),
+        ("en", "exclusivity", "sorry wait a customer just came in"),  # no commas
         ("ro", "support", "stai putin ca a intrat cineva in magazin"),
         ("ro", "purchase_pattern", "scuze, revin imediat"),  # revin = "they come back" too
         ("id", "support", "bentar ya kak ada pembeli dateng"),  # ya = "yes"
