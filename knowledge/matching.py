@@ -360,6 +360,9 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             or bare_yes
             or echoes_question
             or (hit.key == NOT_SURE and not shrug_ok)
+            # A shrug must be typed as one: "lewat iklan" (via ads) is no typo of
+            # "lewati" (skip). Whole-message typos ("not shure") are read above.
+            or (hit.key == NOT_SURE and hit.score < 100 and not unspaced(hit.phrase))
         ):
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100

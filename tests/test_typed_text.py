@@ -72,6 +72,11 @@ def test_faq_topic_in_each_language(lang: str, text: str, topic: str) -> None:
         ("th", "support", "รอแป๊บนะคะ ลูกค้าเข้ามาพอดี"),
     ],
 )
+def test_a_word_close_to_skip_is_no_shrug() -> None:
+    # "lewat iklan ig" (via ads on IG) is not the skip word "lewati".
+    assert interpret_answer(KB, "support", "lewat iklan ig", "id").option != NOT_SURE
+
+
 def test_stepping_away_is_not_an_answer(lang: str, question: str, text: str) -> None:
     assert interpret_answer(KB, question, text, lang).kind == "away"
 
