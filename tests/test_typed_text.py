@@ -72,11 +72,6 @@ def test_faq_topic_in_each_language(lang: str, text: str, topic: str) -> None:
         ("th", "support", "รอแป๊บนะคะ ลูกค้าเข้ามาพอดี"),
     ],
 )
-def test_a_word_close_to_skip_is_no_shrug() -> None:
-    # "lewat iklan ig" (via ads on IG) is not the skip word "lewati".
-    assert interpret_answer(KB, "support", "lewat iklan ig", "id").option != NOT_SURE
-
-
 def test_stepping_away_is_not_an_answer(lang: str, question: str, text: str) -> None:
     assert interpret_answer(KB, question, text, lang).kind == "away"
 
@@ -273,3 +268,8 @@ def test_a_turkish_negative_is_no_typo_of_the_positive() -> None:
     index = PhraseIndex({"no": ["tekrar gelmiyor"]})
     assert index.find("memnun kalan tekrar geliyor") == []
     assert [h.key for h in index.find("tekrar gelmiyo")] == ["no"]  # a real typo still is
+
+
+def test_a_word_close_to_skip_is_no_shrug() -> None:
+    # "lewat iklan ig" (via IG ads) is not the skip word "lewati".
+    assert interpret_answer(KB, "support", "lewat iklan ig", "id").option != NOT_SURE
