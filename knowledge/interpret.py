@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from functools import cache
 from typing import Literal
 
@@ -31,6 +30,7 @@ from knowledge.phrases import (
     Hit,
     PhraseIndex,
     clause_numbers,
+    fold_accents,
     normalise,
     unspaced,
     words,
@@ -207,6 +207,7 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
     if has_question_mark(text):
         return 2
     strong, weak = _question_words(kb, lang), _question_words(kb, lang, auxiliaries=True)
+    inside = _inside_question_words(kb, lang)
     ever = _indefinite_endings(kb, lang)
     found_inside = False
     for n, clause in enumerate(_CLAUSES.split(text)):
@@ -227,7 +228,6 @@ def question_strength(kb: Knowledge, text: str, lang: str) -> int:
         # Turkish, Indonesian, Russian… often ask mid-sentence ("clientlar neden …",
         # "usaha jenis apa …"): weaker evidence, and only with the words listed for it —
         # English "when they call, we help" is no question.
-        inside = _inside_question_words(kb, lang)
         for i in range(1, len(tokens)):
             if any(_asks_at(tokens, i, s, ever) for s in inside.get(tokens[i], ())):
                 found_inside = True
@@ -266,7 +266,7 @@ def _indefinite_endings(kb: Knowledge, lang: str) -> frozenset[str]:
 # (ไหม, เหรอ) never do.
 _THAI_PRONOUNS = tuple(normalise(w) for w in ("ใคร", "อะไร", "ไหน", "ยังไง"))
 _THAI_EVEN = normalise("ก็")
-_THAI_NOBODY = normalise("ไม่")  # ไม่มีใคร "nobody", ไม่ได้เซ็นอะไร "signed nothing"
+_THAI_NOT = normalise("ไม่")  # ไม่มีใคร "nobody", ไม่ได้เซ็นอะไร "signed nothing"
 _THAI_DEPENDS = normalise("แล้วแต่")
 
 
@@ -280,7 +280,7 @@ def _asks_in_thai(word: str, joined: str) -> bool:
         near = joined[max(0, at - THAI_REACH) : at]
         wider = joined[max(0, at - 2 * THAI_REACH) : at]
         indefinite = pronoun and (
-            _THAI_EVEN in after or _THAI_NOBODY in near or _THAI_DEPENDS in wider
+            _THAI_EVEN in after or _THAI_NOT in near or _THAI_DEPENDS in wider
         )
         if not indefinite:
             return True
@@ -378,17 +378,12 @@ def _asking_negations(kb: Knowledge, lang: str) -> re.Pattern[str]:
     words; Thai ones ("หรือไม่") inside a run of letters. They are dropped before cue words
     are read."""
     idioms = with_english(kb.signals_file.asking_negations, lang)
-    forms = sorted({f for i in idioms for f in (i, _strip_accents(i))}, key=len, reverse=True)
+    forms = sorted({f for i in idioms for f in (i, fold_accents(i))}, key=len, reverse=True)
     spaced = [r"\s+".join(map(re.escape, f.split())) for f in forms if not unspaced(f)]
     glued = [re.escape(f) for f in forms if unspaced(f)]
     parts = [rf"(?<!\w)(?:{'|'.join(spaced)})(?!\w)"] if spaced else []
     parts += glued
     return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)  # (?!): matches nothing
-
-
-def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("ı", "i"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) or unspaced(ch))
 
 
 def _cue_topic(
@@ -509,15 +504,14 @@ def is_chatter(kb: Knowledge, text: str, lang: str) -> bool:
 def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> Interpretation:
     text = clean_text(text)
     found = match_option(kb, question_id, text, lang)
-    asks = question_strength(kb, text, lang)
-    if found.score < 100 and asks < 2 and is_chatter(kb, text, lang):
+    # A question mark or a "what/how/why" opening makes a question outrank a loose
+    # answer; "are always under contract" opens with "are" but answers the question.
+    strength = question_strength(kb, text, lang)
+    question = strength == 2
+    if found.score < 100 and not question and is_chatter(kb, text, lang):
         # "wait, I'll come back to you" may hold answer-like words ("come back"); an
         # exact label or synonym still counts.
         return Interpretation(kind="away")
-    # A question mark or a "what/how/why" opening makes a question outrank a loose
-    # answer; "are always under contract" opens with "are" but answers the question.
-    strength = asks
-    question = strength == 2
     if found.option is not None and (found.score >= SURE_OPTION or not question):
         kind: Literal["option", "guess"] = "guess" if found.score < GUESS_BELOW else "option"
         return Interpretation(kind=kind, option=found.option, confidence=found.score, via="label")

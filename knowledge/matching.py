@@ -339,18 +339,11 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         # sentence it negates something else ("no problem", "never ends"); a bare "yes"
         # inside one is filler ("abis bayar ya selesai").
         phrase = normalise(hit.phrase)
-        bare_negation = (
-            hit.start > 0
-            and phrase in index.negations
-            and hit.end < len(tokens)
-            and clauses[hit.end] == clauses[hit.start]
+        mid_clause = (
+            hit.start > 0 and hit.end < len(tokens) and clauses[hit.end] == clauses[hit.start]
         )
-        bare_yes = (
-            hit.start > 0
-            and phrase in index.affirmations
-            and hit.end < len(tokens)
-            and clauses[hit.end] == clauses[hit.start]
-        )
+        bare_negation = mid_clause and phrase in index.negations
+        bare_yes = mid_clause and phrase in index.affirmations
         # After an opening "no", the question's own words are its subject, not another
         # answer: "no, what contracts — people just pay at the till".
         echoes_question = prefix is not None and set(phrase.split()) <= index.question_words

@@ -17,7 +17,6 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 _NON_WORD = re.compile(r"[^\w\s\u0e00-\u0e7f]+")  # Thai marks are not \w
-_SPACES = re.compile(r"\s+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _SCRIPT_EDGE = re.compile(
     r"(?<=[\u0e00-\u0e7f])(?=[^\W\d\u0e00-\u0e7f])|(?<=[^\W\d\u0e00-\u0e7f])(?=[\u0e00-\u0e7f])"
@@ -56,14 +55,18 @@ def normalise(text: str) -> str:
     folded = text.casefold()
     if folded.isascii():  # most typed text: nothing to decompose, no Thai
         return " ".join(_NON_WORD.sub(" ", folded.replace("'", "")).split())
-    decomposed = unicodedata.normalize("NFKD", _SPELLINGS.sub(_spelling, folded))
-    bare = _ACCENTS.sub("", decomposed)
-    bare = _NON_WORD.sub(" ", bare.replace("’", "'").replace("'", ""))
+    bare = _NON_WORD.sub(" ", fold_accents(folded).replace("’", "'").replace("'", ""))
     if _THAI.search(bare):
         # "มีclientบ้าง": an English word typed inside Thai is a word of its own; digits
         # stay with the Thai they are typed into ("3เดือน", like the phrases that list them).
         bare = _SCRIPT_EDGE.sub(" ", bare)
     return " ".join(bare.split())
+
+
+def fold_accents(text: str) -> str:
+    """Accents and cedillas dropped, Thai marks kept, the spelling variants met; case
+    and punctuation left as they are (``normalise`` does the rest)."""
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", _SPELLINGS.sub(_spelling, text)))
 
 
 def unspaced(text: str) -> bool:
@@ -97,16 +100,16 @@ class Hit:
 
 
 # A negation does not reach across แต่ ("but") or ก็ ("then, also"); ไม่ว่า is "no matter".
-_THAI_NEGATION_STOPS = ("แต่", "ก็")
-_THAI_NO_MATTER = "ไม่ว่า"
+_THAI_NEGATION_STOPS = tuple(normalise(w) for w in ("แต่", "ก็"))
+_THAI_NO_MATTER = normalise("ไม่ว่า")
 
 
 def _thai_negation_near(before: str, negations: list[str]) -> bool:
-    near = before[-THAI_REACH:].replace(normalise(_THAI_NO_MATTER), " ")
+    near = before[-THAI_REACH:].replace(_THAI_NO_MATTER, " ")
     for stop in _THAI_NEGATION_STOPS:
-        cut = near.rfind(normalise(stop))
+        cut = near.rfind(stop)
         if cut >= 0:
-            near = near[cut + len(normalise(stop)) :]
+            near = near[cut + len(stop) :]
     return any(n in near for n in negations)
 
 
