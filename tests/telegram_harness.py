@@ -25,6 +25,10 @@ from dialogs.events import Reply, ReplyOption
 from dialogs.state import DialogState
 from tests.fake_telegram import TOKEN, FakeTelegram, SentMessage
 
+# The two users the Telegram tests talk as.
+ANA = FakeTelegram.user(101, "Ana")
+BORIS = FakeTelegram.user(202, "Boris")
+
 
 class BotHarness:
     def __init__(self, fake: FakeTelegram, app: Application, store: Store) -> None:

@@ -15,16 +15,15 @@ from pathlib import Path
 import pytest
 
 from bot.logs import install_redaction
-from tests.fake_telegram import BOT_ID, TOKEN, FakeTelegram
+from tests.fake_telegram import BOT_ID, TOKEN
 from tests.telegram_harness import (
+    ANA,
+    BORIS,
     BotHarness,
     TelegramConversation,
     running_bot,
     start_questionnaire,
 )
-
-ANA = FakeTelegram.user(101, "Ana")
-BORIS = FakeTelegram.user(202, "Boris")
 
 
 async def _to_first_choice(tg: BotHarness, user: dict = ANA) -> TelegramConversation:

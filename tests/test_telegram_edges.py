@@ -15,14 +15,14 @@ from knowledge.loader import default_knowledge
 from knowledge.model import pick
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import (
+    ANA,
+    BORIS,
     BotHarness,
     TelegramConversation,
     running_bot,
     start_questionnaire,
 )
 
-ANA = FakeTelegram.user(101, "Ana")
-BORIS = FakeTelegram.user(202, "Boris")
 GROUP = {"id": -4242, "type": "supergroup", "title": "Team"}
 
 
