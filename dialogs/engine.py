@@ -71,6 +71,7 @@ class Engine:
 
     def step(self, state: DialogState, event: Event) -> Turn:
         state, repaired = self.repair(state.model_copy(deep=True))
+        _drop_settled_guesses(state)
         turn = self._step(state, event)
         if repaired:
             notice = render.notice(self.kb, turn.state, "content_changed")
@@ -474,6 +475,7 @@ class Engine:
         assert state.step is not None
         state.answers[state.step] = answer
         state.pending_choices = []
+        state.prefilled.pop(state.step, None)  # a guess is settled once the question is answered
         state.history.append(state.step)
         nxt = self.flow.next_step(state.step, state.choice_answers())
         state.turn += 1
@@ -482,3 +484,11 @@ class Engine:
             return Turn(state, [render.result(self.kb, state, self.outcome(state))])
         state.step = nxt
         return Turn(state, [render.question(self.kb, self.flow, state, echo=echo)])
+
+
+def _drop_settled_guesses(state: DialogState) -> None:
+    """Keep a guess only where it can still be confirmed: on an unanswered question, or on
+    the current one (a correction typed after /back). Guesses left on answered questions —
+    by states stored before answers consumed them — would otherwise hide those answers."""
+    for qid in [q for q in state.prefilled if q in state.answers and q != state.step]:
+        del state.prefilled[qid]

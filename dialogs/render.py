@@ -142,15 +142,18 @@ def question(kb: Knowledge, flow: Flow, state: DialogState, echo: str | None = N
             options.append(ReplyOption(id=KEEP, label=kb.text("btn_keep", lang, answer=shown)))
         options.append(ReplyOption(id=NOT_SURE, label=pick(kb.questions_file.skip, lang)))
     else:
-        chosen = previous.option if previous else None
+        # A guess is only ever pending for a question not yet answered on this visit (an
+        # answer consumes it), so a guess read from text typed after /back outranks the
+        # earlier answer: the owner is correcting it.
+        chosen = state.prefilled.get(q.id)
         if chosen:
             parts.append(
-                kb.text("previous_answer", lang, answer=kb.option_label(q.id, chosen, lang))
-            )
-        elif q.id in state.prefilled:
-            chosen = state.prefilled[q.id]
-            parts.append(
                 kb.text("prefilled_answer", lang, answer=kb.option_label(q.id, chosen, lang))
+            )
+        elif previous and previous.option:
+            chosen = previous.option
+            parts.append(
+                kb.text("previous_answer", lang, answer=kb.option_label(q.id, chosen, lang))
             )
         options = [
             ReplyOption(id=o.id, label=pick(o.label, lang), selected=o.id == chosen)

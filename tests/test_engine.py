@@ -246,3 +246,19 @@ def test_invisible_or_symbol_only_description_is_asked_again(engine: Engine, tex
     turn = engine.step(_asking(engine), Typed(text=text))
     assert turn.state.step == "business" and "business" not in turn.state.answers
     DialogState.model_validate_json(turn.state.model_dump_json())
+
+
+def test_a_guess_left_on_an_answered_question_never_hides_the_answer(engine: Engine) -> None:
+    # States stored before answers consumed their guesses still carry them: going back to
+    # such a question must show the owner's answer, not the old guess.
+    state = _asking(engine)
+    state = engine.step(state, Typed(text="we run a bakery")).state
+    assert state.step == "contract"
+    state.prefilled["contract"] = "never"
+    state = engine.step(state, Choose(option="usually", turn=state.turn)).state
+    state.prefilled["contract"] = "never"  # as an older version left it
+    turn = engine.step(state, Back())
+    assert turn.state.step == "contract"
+    assert "contract" not in turn.state.prefilled
+    shown = [o.id for o in turn.replies[-1].options if o.selected]
+    assert shown == ["usually"]
