@@ -43,6 +43,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.ordering import ChatOrderedProcessor, update_note
 from bot.storage import ResultRow, Store, StoredConversation
+from dialogs import render
 from dialogs.conversation import command_event
 from dialogs.engine import Engine
 from dialogs.events import Choose, Event, Help, Reply, Start, Triage, Typed
@@ -51,8 +52,9 @@ from knowledge.schema import DEFAULT_LANG
 
 log = logging.getLogger("clientwise.telegram")
 
-CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31}):(\d{1,15})$")
-FORGET_DATA = re.compile(r"^forget:(yes|no):(\d{1,15})$")
+# Telegram user ids reach 2^52 (16 digits); 9 + 1 + 32 + 1 + 16 bytes stay within 64.
+CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31}):(\d{1,16})$")
+FORGET_DATA = re.compile(r"^forget:(yes|no):(\d{1,16})$")
 DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a payload
 COMMANDS = ("start", "help", "back", "restart", "triage", "language", "cancel", "forget")
 NETWORK_RETRIES = 3
@@ -359,6 +361,7 @@ class TelegramFrontEnd:
                 self._done(update)
                 return
         stored = self._load(update)
+        chat_id, lang = message.chat_id, stored.state.lang
         if stored.delivered_turn is not None and stored.delivered_turn != stored.state.turn:
             # The last question never reached the user (send failed or crash): this text
             # answers the one they saw, so show the current question instead of guessing.
@@ -366,12 +369,21 @@ class TelegramFrontEnd:
             await self._resend_current(update)
             self._done(update)
             return
+        if stored.message_id is not None and message.message_id < stored.message_id:
+            # Message ids grow in a chat: this was typed before the current question was
+            # sent (typed twice, or typed on while the reply was on its way), so it cannot
+            # answer it. Say so without showing yet another copy of the question.
+            self._note(event="typed_before_question")
+            await self._send(chat_id, self.kb.text("typed_before_question", lang), None)
+            self._done(update)
+            return
         await self._step(update, Typed(text=message.text or ""))
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A tap: an answer when its button belongs to the current turn, on any copy."""
         query = update.callback_query
         chat, user = update.effective_chat, update.effective_user
-        assert query is not None and chat is not None and user is not None
+        assert query is not None and user is not None
         match = CALLBACK_DATA.match(query.data or "")
         if match is not None and int(match[3]) != user.id:
             # Another member's question (groups) or data copied from elsewhere.
@@ -379,33 +391,56 @@ class TelegramFrontEnd:
             await self._answer(query, self.kb.text("not_your_question", self._lang(None, update)))
             self._done(update)
             return
-        stored = self._stored(chat.id, user.id)
-        if match is None or stored is None or query.message is None:
+        # Buttons on inline-mode messages carry no chat or message: none of ours are there.
+        stored = self._stored(chat.id, user.id) if chat is not None else None
+        if match is None or stored is None or chat is None or query.message is None:
             self._note(event="forged_button")
             await self._answer(query, self.kb.text("stale_button", self._lang(stored, update)))
             self._done(update)
             return
-        lang = stored.state.lang
+        state = stored.state
         turn, option = int(match[1]), match[2]
         message_id = query.message.message_id
-        if stored.message_id is not None and message_id != stored.message_id:
-            self._note(event="old_button")
-            await self._answer(query, self.kb.text("stale_button", lang))
-            await self._resend_current(update)
-            self._done(update)
+        if turn != state.turn:
+            await self._refuse_earlier_turn(update, query, stored, message_id)
             return
-        if turn != stored.state.turn:
-            # The second of two fast taps, or a tap on a message whose edit never arrived
-            # (crash): make the message show the current question; unchanged is a no-op.
-            self._note(event="stale_button")
-            await self._answer(query, self.kb.text("stale_button", lang))
-            await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
-            self._done(update)
-            return
+        # Several messages may show the current turn (a question re-sent after a notice):
+        # a tap on any of them is the answer; it only decides which message is edited.
         await self._answer(query, None)
         # The result card stays in the chat; what follows it arrives as new messages.
-        edit = None if stored.state.phase == "done" else message_id
+        edit = None if state.phase == "done" else message_id
         await self._step(update, Choose(option=option, turn=turn), edit_message_id=edit)
+
+    async def _refuse_earlier_turn(
+        self, update: Update, query: CallbackQuery, stored: StoredConversation, message_id: int
+    ) -> None:
+        """A button from another turn: say what is current, without adding a copy of it."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None and user is not None
+        state = stored.state
+        notice = render.earlier_button_notice(self.kb, self.engine.flow, state)
+        if message_id == stored.message_id or stored.delivered_turn != state.turn:
+            # The second of two fast taps, or a message whose edit never arrived (crash):
+            # make this message show the current question; unchanged is a no-op.
+            self._note(event="stale_button")
+            await self._answer(query, notice)
+            await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
+        else:
+            # An older message: its buttons go, so it cannot be mistaken for the current one.
+            self._note(event="old_button")
+            await self._answer(query, notice)
+            await self._drop_buttons(chat.id, message_id)
+        self._done(update)
+
+    async def _drop_buttons(self, chat_id: int, message_id: int) -> None:
+        try:
+            await self._retry(
+                lambda: self.bot.edit_message_reply_markup(
+                    chat_id=chat_id, message_id=message_id, reply_markup=None
+                )
+            )
+        except BadRequest as exc:  # already without buttons, or too old to edit
+            log.debug("buttons of an old message kept: %s", exc)
 
     def _lang(self, stored: StoredConversation | None, update: Update) -> str:
         if stored is not None:
@@ -441,10 +476,10 @@ class TelegramFrontEnd:
     async def _on_forget_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         chat, user = update.effective_chat, update.effective_user
-        assert query is not None and chat is not None and user is not None
-        lang = self._lang(self._stored(chat.id, user.id), update)
+        assert query is not None and user is not None
+        lang = self._lang(self._stored(chat.id, user.id) if chat else None, update)
         match = FORGET_DATA.match(query.data or "")
-        if match is None or int(match[2]) != user.id:  # only the asker can confirm
+        if chat is None or match is None or int(match[2]) != user.id:  # only the asker
             self._note(event="other_users_button")
             await self._answer(query, self.kb.text("not_your_question", lang))
             self._done(update)
@@ -500,6 +535,14 @@ class TelegramFrontEnd:
                 log.debug("apology for update=%s not delivered", update_id)
 
 
+def _rate_limiter(per_second: float) -> AIORateLimiter:
+    """Telegram's flood limits: ``per_second`` across chats, 20 a minute in a group; 0
+    lifts both (a 429 from the server is still waited out and retried)."""
+    if per_second == 0:
+        return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+    return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=3)
+
+
 def build_application(settings: Settings, engine: Engine, store: Store) -> Application:
     assert settings.telegram_bot_token is not None
 
@@ -518,7 +561,7 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> Appli
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .concurrent_updates(ChatOrderedProcessor())
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(_rate_limiter(settings.max_sends_per_second))
         .post_init(post_init)
         .build()
     )

@@ -27,6 +27,8 @@ ACTIONS = frozenset({BEGIN, EXPLAIN, BACK, KEEP, RESTART, WHY, SUMMARY, CONTINUE
 BAR_FULL, BAR_EMPTY = "▰", "▱"
 AXIS_CELLS = 10
 TEXT_PREVIEW = 40
+# A callback toast holds 200 characters; the question quoted in one is cut to this.
+TOAST_QUESTION = 90
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,20 @@ def _question_line(kb: Knowledge, flow: Flow, state: DialogState) -> str:
     bar = BAR_FULL * n + BAR_EMPTY * (total - n)
     text = pick(kb.questions[state.step].text, state.lang)
     return kb.text("question", state.lang, n=n, total=total, bar=bar, text=text)
+
+
+def earlier_button_notice(kb: Knowledge, flow: Flow, state: DialogState) -> str:
+    """Short enough for a callback toast: which question (or the result) is current now."""
+    if state.phase == "done":
+        return kb.text("earlier_button_done", state.lang)
+    if state.phase != "asking" or state.step is None:
+        return kb.text("stale_button", state.lang)
+    n, total = progress(flow, state)
+    text = pick(kb.questions[state.step].text, state.lang)
+    if len(text) > TOAST_QUESTION:
+        text = text[: TOAST_QUESTION - 1].rstrip() + "…"
+    current = kb.text("question_ref", state.lang, n=n, total=total, text=text)
+    return kb.text("earlier_button", state.lang, current=current)
 
 
 def question(kb: Knowledge, flow: Flow, state: DialogState, echo: str | None = None) -> Reply:

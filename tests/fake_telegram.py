@@ -337,6 +337,18 @@ class FakeTelegram:
                 )
         return self._error(400, "Bad Request: message to edit not found")
 
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> web.Response:
+        chat_id, message_id = params["chat_id"], params["message_id"]
+        for sent in self.messages.get(chat_id, []):
+            if sent.message_id == message_id:
+                buttons = (params.get("reply_markup") or {}).get("inline_keyboard", [])
+                if sent.buttons == buttons:
+                    return self._error(400, "Bad Request: message is not modified")
+                sent.buttons = buttons
+                sent.edits += 1
+                return self._ok(True)
+        return self._error(400, "Bad Request: message to edit not found")
+
     async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:
         self.callback_answers.append(params)
         return self._ok(True)

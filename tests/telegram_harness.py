@@ -65,10 +65,17 @@ class BotHarness:
 
 
 @asynccontextmanager
-async def running_bot(db_path: Path, fake: FakeTelegram | None = None) -> AsyncIterator[BotHarness]:
+async def running_bot(
+    db_path: Path, fake: FakeTelegram | None = None, max_sends_per_second: float = 30
+) -> AsyncIterator[BotHarness]:
     fake = fake or FakeTelegram()
     base_url = await fake.start()
-    settings = Settings(telegram_bot_token=TOKEN, telegram_api_base_url=base_url, database=db_path)
+    settings = Settings(
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=base_url,
+        database=db_path,
+        max_sends_per_second=max_sends_per_second,
+    )
     store = Store(db_path)
     app = build_application(settings, Engine.default(), store)
     await app.initialize()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.logs import install_redaction
+from bot.telegram_bot import callback_data
 from tests.fake_telegram import BOT_ID, TOKEN
 from tests.telegram_harness import (
     ANA,
@@ -64,17 +65,22 @@ async def test_double_tap_counts_once(tg: BotHarness) -> None:
     assert any("earlier question" in (a.get("text") or "") for a in tg.fake.callback_answers)
 
 
-async def test_old_message_button_gets_notice_and_current_question(tg: BotHarness) -> None:
+async def test_old_message_button_names_the_current_question_without_a_copy(
+    tg: BotHarness,
+) -> None:
     chat = await _to_first_choice(tg)
     old = tg.fake.last_with_buttons(ANA["id"])
     assert old is not None
     old_data = next(b["callback_data"] for b in old.flat_buttons if b["text"] == "No")
     await chat.send("/restart")  # a new question message; the old one is now stale
     before = tg.state_of(ANA)
+    sent_before = len(tg.fake.chat_messages(ANA["id"]))
     replies = await chat._collect(lambda: tg.fake.press(ANA, old, old_data))
     assert tg.state_of(ANA) == before
     assert "earlier question" in replies[0].text
-    assert any("1/12" in r.text for r in replies)
+    assert "1/12 “What does your business do" in replies[0].text
+    assert len(tg.fake.chat_messages(ANA["id"])) == sent_before  # no copy added
+    assert old.buttons == []  # the old message can no longer be mistaken for the current
 
 
 @pytest.mark.parametrize(
@@ -305,11 +311,17 @@ async def test_finished_result_is_stored(tg: BotHarness) -> None:
 
 
 async def test_updates_of_one_chat_are_processed_in_order(tg: BotHarness) -> None:
-    chat = TelegramConversation(tg, ANA)
-    await chat.send("/start")
-    await chat.press("Start")
-    burst = ["florist", "no", "they shop around", "no", "same for everyone", "same day"]
-    ids = [tg.fake.send_text(ANA, text) for text in burst]
+    # Six taps sent at once, each carrying the turn its predecessor leads to: processed
+    # out of order, a tap would meet the wrong turn and be refused.
+    await start_questionnaire(tg, ANA, "florist")
+    message = tg.fake.last_with_buttons(ANA["id"])
+    assert message is not None
+    turn = tg.state_of(ANA).turn
+    taps = ["never", "shop_around", "none", "standard", "same_day"]
+    ids = [
+        tg.fake.press(ANA, message, callback_data(turn + i, option, ANA["id"]))
+        for i, option in enumerate(taps)
+    ]
     other = [tg.fake.send_text(BORIS, "/start")]
     await tg.settle(*ids, *other)
     state = tg.state_of(ANA)
@@ -321,8 +333,8 @@ async def test_updates_of_one_chat_are_processed_in_order(tg: BotHarness) -> Non
         "customisation",
         "sales_cycle",
     ]
-    assert state.answers["business"].text == "florist"
     assert state.answers["support"].option == "none"
+    assert not [a for a in tg.fake.callback_answers if a.get("text")]
 
 
 async def test_token_never_appears_in_logs(
