@@ -307,15 +307,20 @@ def read_description(
     agency" names a business, not "advertising" (ads and walk-ins); "корпоративные
     клиенты" (corporate clients) is a signal, not "корпоратив" (an office party planner).
     At equal length the closer match wins ("kontrak" is a contract, not a misspelt
-    "kontraktor"), and at an equal score the business name.
+    "kontraktor"), and at an equal score the business name, unless it is a catch-all.
     """
     named = business_matches(kb, text, lang)
     signals = find_signals(kb, text, lang)
+    generic = {b.id for b in kb.businesses if b.generic}
+
+    def named_over(b: BusinessMatch, s: FoundSignal) -> bool:
+        # A catch-all type ("авито" as "a shop") is the weaker reading of the same word.
+        ours, theirs = (_size(b.span), b.score), (_size(s.span), s.score)
+        return ours > theirs or (ours == theirs and b.id not in generic)
+
     kept_signals = [
-        s for s in signals
-        if not any(_covers(b.span, s.span) and (_size(b.span), b.score) >= (_size(s.span), s.score)
-                   for b in named)
-    ]  # fmt: skip
+        s for s in signals if not any(_covers(b.span, s.span) and named_over(b, s) for b in named)
+    ]
     kept_named = [
         b for b in named
         if not any(_covers(s.span, b.span) and (_size(s.span), s.score) > (_size(b.span), b.score)
