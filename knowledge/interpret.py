@@ -194,9 +194,7 @@ def _served_markers(
     return before, gap_before, gap_after, thai
 
 
-def _is_served(
-    kb: Knowledge, lang: str, tokens: list[str], clauses: list[int], hit: Hit
-) -> bool:
+def _is_served(kb: Knowledge, lang: str, tokens: list[str], clauses: list[int], hit: Hit) -> bool:
     """True when the hit names who the business serves ("software for gyms", "we supply
     restaurants", "доставляем продукты в рестораны", "restoranlara tedarik ediyoruz")."""
     before, gap_before, gap_after, thai = _served_markers(kb, lang)
@@ -706,7 +704,7 @@ def _other_group_differs(
     signals: list[FoundSignal],
     business: BusinessMatch | None,
 ) -> bool:
-    """"Contracts with schools, the rest is people off the street": a description that
+    """ "Contracts with schools, the rest is people off the street": a description that
     turns to a second group of buyers, after one side was named for the first group,
     and says nothing of that side for the second, describes two kinds of buyers."""
     marks = _other_group_index(kb, lang).find(text)
