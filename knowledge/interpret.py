@@ -213,12 +213,29 @@ def _is_served(kb: Knowledge, lang: str, tokens: list[str], clauses: list[int], 
             i = start - gap - len(m)
             if i >= 0 and at(i, m) and all(c == clause for c in clauses[i:start]):
                 return True
-    for m in gap_after:
-        for gap in range(0, SERVED_GAP + 1):
-            i = end + gap
-            if at(i, m) and all(c == clause for c in clauses[start : i + len(m)]):
-                return True
+    if gap_after and _served_ending(kb, lang, tokens[end - 1], hit.phrase):
+        for m in gap_after:
+            # Anywhere later in the clause: "kafelere ve restoranlara kahve satıyoruz".
+            for i in range(end, len(tokens) - len(m) + 1):
+                if clauses[i] != clause:
+                    break
+                if at(i, m):
+                    return True
     return False
+
+
+def _served_ending(kb: Knowledge, lang: str, token: str, phrase: str) -> bool:
+    """The typed word carries a case ending beyond the phrase's last word ("otellere")."""
+    last = words(phrase)[-1] if words(phrase) else ""
+    common = 0
+    for a, b in zip(token, last, strict=False):
+        if a != b:
+            break
+        common += 1
+    # "restoranlara" ~ "restoran"; a stem match may differ in its last letters.
+    ending = token[max(common, len(last)) :] if token.startswith(last) else token[common:]
+    endings = {normalise(e) for e in kb.signals_file.served_endings.get(lang, [])}
+    return bool(ending) and ending in endings
 
 
 def business_matches(kb: Knowledge, text: str, lang: str) -> list[BusinessMatch]:

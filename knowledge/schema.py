@@ -233,6 +233,9 @@ class SignalsFile(Strict):
     # Words that END a question (Turkish "mi/mı", Romanian "nu?"): checked last in a clause.
     question_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     served_markers: TextList
+    # Case endings that mark who is served where the marker comes after the business
+    # ("restoranlara … tedarik ediyoruz": -lara, to the restaurants).
+    served_endings: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)
     # "some … some …": the two halves of an answer that splits the buyers two ways.
     split_markers: Annotated[TextList, AfterValidator(_split_in_two)] = Field(
         default_factory=lambda: {DEFAULT_LANG: []}
