@@ -9,6 +9,7 @@
                             provisional verdict from a description, for staff and scripts
     clientwise match [--json] [--question ID] [--lang L] "<text>"
                             what a typed text is taken to be (option, FAQ topic or nothing)
+                            (both read the text in its own language unless --lang is given)
 
 Exit codes: 0 fine, 1 invalid knowledge files, 2 invalid settings or usage.
 """
@@ -50,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("text")
     match.add_argument("--question", help="question id to read the text as an answer to")
     for p in (triage, match):
-        p.add_argument("--lang", default="en", help="language of the text")
+        p.add_argument(
+            "--lang", default=None, help="language of the text (default: the one it is written in)"
+        )
         p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     return parser
 
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(kb.businesses)} businesses, {len(kb.tactics)} tactics, {len(kb.faq)} FAQ"
         )
         return 0
-    if args.lang not in engine.kb.languages:
+    if args.lang is not None and args.lang not in engine.kb.languages:
         print(f"clientwise: --lang must be one of {sorted(engine.kb.languages)}", file=sys.stderr)
         return 2
     if args.command in ("triage", "match"):

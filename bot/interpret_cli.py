@@ -13,28 +13,39 @@ from dialogs import render
 from dialogs.engine import Engine
 from dialogs.state import DialogState
 from knowledge.interpret import faq_for, interpret_answer, match_business, match_faq
+from knowledge.language import detect_language
 
 
 def _print(payload: dict[str, object]) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
 
 
-def run_triage(engine: Engine, text: str, lang: str, *, as_json: bool) -> int:
+def run_triage(engine: Engine, text: str, lang: str | None, *, as_json: bool) -> int:
+    """Without ``lang`` the text is read in the language it is written in."""
+    lang = lang or detect_language(engine.kb, text)
     result = engine.triage(text, lang)
     v = result.verdict
     if not as_json:
+        if not result.informative:
+            print(engine.kb.text("triage_no_information", lang))
+            return 0
         state = DialogState(lang=lang, phase="triage")
         print(render.triage_card(engine.kb, state, result).text)
         return 0
+    # No business type and no signal: no verdict ("verdict": null) and why, not the
+    # empty default reading.
+    reading = result.informative
     _print(
         {
             "text": text,
             "lang": lang,
-            "model": v.model,
-            "score": v.score,
-            "confidence": v.confidence,
-            "confidence_label": v.confidence_label,
-            "hybrid_rule": v.hybrid_rule,
+            "verdict": v.model if reading else None,
+            "reason": None if reading else "no_business_information",
+            "model": v.model if reading else None,
+            "score": v.score if reading else None,
+            "confidence": v.confidence if reading else None,
+            "confidence_label": v.confidence_label if reading else None,
+            "hybrid_rule": v.hybrid_rule if reading else None,
             "business_type": result.business.id if result.business else None,
             "business_type_model": result.business.model if result.business else None,
             "signals": [s.model_dump() for s in result.signals],
@@ -45,8 +56,12 @@ def run_triage(engine: Engine, text: str, lang: str, *, as_json: bool) -> int:
     return 0
 
 
-def run_match(engine: Engine, text: str, lang: str, question: str | None, *, as_json: bool) -> int:
+def run_match(
+    engine: Engine, text: str, lang: str | None, question: str | None, *, as_json: bool
+) -> int:
+    """Without ``lang`` the text is read in the language it is written in."""
     kb = engine.kb
+    lang = lang or detect_language(kb, text)
     if question is not None and (
         question not in kb.questions or kb.questions[question].kind != "choice"
     ):

@@ -30,16 +30,16 @@ from knowledge.classifier import classify
 from knowledge.interpret import (
     TriageResult,
     clean_text,
-    find_signals,
     has_question_mark,
     interpret_answer,
     looks_like_question,
-    match_business,
     match_faq,
     question_strength,
+    read_description,
     signal_answers,
     triage,
 )
+from knowledge.language import detect_language
 from knowledge.loader import default_knowledge
 from knowledge.matching import match_option, normalise
 from knowledge.model import NOT_SURE, Knowledge, pick
@@ -173,7 +173,11 @@ class Engine:
     def classifying(self) -> list[str]:
         return [q for q in self.kb.questions if self.kb.weight(q) > 0]
 
-    def triage(self, text: str, lang: str) -> TriageResult:
+    def triage(self, text: str, lang: str | None = None, *, default: str = "en") -> TriageResult:
+        """The provisional reading of a description, in ``lang`` or, without one, in the
+        language it is written in (``default`` when nothing tells)."""
+        if lang is None:
+            lang = detect_language(self.kb, text, default=default)
         return triage(self.kb, text, lang, self.classifying())
 
     # --- phases -----------------------------------------------------------------------
@@ -226,7 +230,8 @@ class Engine:
             return [render.result(self.kb, state, self.outcome(state))]
         if state.phase == "triage":
             text = state.answers["business"].text if "business" in state.answers else ""
-            return [render.triage_card(self.kb, state, self.triage(text or "", state.lang))]
+            result = self.triage(text or "", default=state.lang)
+            return [render.triage_card(self.kb, state, result)]
         return [render.welcome(self.kb, self.flow, state, None)]
 
     def _back(self, state: DialogState) -> Turn:
@@ -405,10 +410,11 @@ class Engine:
                 return self._then_current(state, render.faq(self.kb, state, faq.id))
         if len(text) > MAX_DESCRIPTION:
             text = text[: MAX_DESCRIPTION - 1].rstrip() + "…"
-        business = match_business(self.kb, text, state.lang)
+        named, signals = read_description(self.kb, text, state.lang)
+        business = named[0] if named else None
         state.business_id = business.id if business else None
         answered = {q for q, a in state.answers.items() if a.option is not None}
-        guesses = signal_answers(find_signals(self.kb, text, state.lang))
+        guesses = signal_answers(signals)
         state.prefilled = {q: o for q, o in guesses.items() if q not in answered}
         turn = self._advance(state, Answer(text=text))
         if business is None:
@@ -420,7 +426,11 @@ class Engine:
         text = text.strip()[:MAX_DESCRIPTION]
         if not normalise(text):
             return Turn(state, [render.notice(self.kb, state, "triage_empty")])
-        result = self.triage(text, state.lang)
+        # Staff type what the caller said, in the caller's language; the card stays in
+        # the staff member's own interface language (state.lang).
+        result = self.triage(text, default=state.lang)
+        if not result.informative:  # "hello": no verdict from nothing
+            return Turn(state, [render.notice(self.kb, state, "triage_no_information")])
         if render.resumable(state) or state.phase == "done":
             # Never overwrite a questionnaire in progress or a result: the verdict is
             # shown for reading; /restart first to start one from it.

@@ -19,7 +19,7 @@ import re
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from knowledge.classifier import Verdict, classify
@@ -52,11 +52,18 @@ PREFER_SAMPLE = 60.0  # sample similarity that may pick among topics fitting by 
 STATEMENT_MARGIN = 10.0  # a statement needs this much more than the FAQ cutoff
 
 
+# Where a phrase stands in the normalised text: (first word, end word, first letter, end
+# letter); the letters only narrow it for Thai, where one "word" is a run of words.
+Span = tuple[int, int, int, int]
+_WHOLE = 10**6  # letter end of a spaced phrase: the whole word
+
+
 class BusinessMatch(BaseModel):
     id: str
     model: ModelId
     phrase: str
     score: float
+    span: Span = Field(default=(0, 0, 0, 0), exclude=True)
 
 
 class FoundSignal(BaseModel):
@@ -65,6 +72,8 @@ class FoundSignal(BaseModel):
     option: str
     phrase: str
     negated: bool
+    span: Span = Field(default=(0, 0, 0, 0), exclude=True)
+    score: float = Field(default=100.0, exclude=True)
 
 
 class FaqMatch(BaseModel):
@@ -90,6 +99,9 @@ class TriageResult(BaseModel):
     answers: dict[str, str]
     verdict: Verdict
     ask_next: list[str]
+    # False when the text names no business type and no signal ("hello"): the verdict is
+    # then only the empty default and must not be shown as a reading.
+    informative: bool = True
 
 
 @cache
@@ -129,35 +141,142 @@ def _faq_choices(kb: Knowledge, lang: str) -> tuple[list[str], list[str]]:
     return texts, ids
 
 
+def _span(hit: Hit) -> Span:
+    if hit.before or (unspaced(hit.phrase) and hit.length == 1):
+        at = len(hit.before)
+        return hit.start, hit.end, at, at + len(normalise(hit.phrase).replace(" ", ""))
+    return hit.start, hit.end, 0, _WHOLE
+
+
+def _covers(outer: Span, inner: Span) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and inner[1] <= outer[1]
+        and outer[2] <= inner[2]
+        and inner[3] <= outer[3]
+    )
+
+
+def _size(span: Span) -> tuple[int, int]:
+    return span[1] - span[0], span[3] - span[2]
+
+
+# How far a served marker may stand from the business it names: "we supply fresh fish to
+# restaurants", "restoranlara sebze tedarik ediyoruz"; and how close a second business must
+# follow a served one to be served too ("restaurants, cafes and hotels").
+SERVED_GAP = 2
+LIST_GAP = 2
+THAI_LIST_GAP = 4  # letters: และ, กับ, หรือ
+
+
+@cache
+def _served_markers(
+    kb: Knowledge, lang: str
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], list[tuple[str, ...]], list[str]]:
+    """Served markers by form: right before ("for", "contracts with"), before with words
+    between ("supply …"), after with words between ("… tedarik"), and Thai (glued on)."""
+    before: list[tuple[str, ...]] = []
+    gap_before: list[tuple[str, ...]] = []
+    gap_after: list[tuple[str, ...]] = []
+    thai: list[str] = []
+    for marker in with_english(kb.signals_file.served_markers, lang):
+        tokens = tuple(words(marker.replace("…", " ")))
+        if not tokens:
+            continue
+        if unspaced(marker):
+            thai.append(normalise(marker))
+        elif marker.strip().startswith("…"):
+            gap_after.append(tokens)
+        elif marker.strip().endswith("…"):
+            gap_before.append(tokens)
+        else:
+            before.append(tokens)
+    return before, gap_before, gap_after, thai
+
+
+def _is_served(kb: Knowledge, lang: str, tokens: list[str], clauses: list[int], hit: Hit) -> bool:
+    """True when the hit names who the business serves ("software for gyms", "we supply
+    restaurants", "доставляем продукты в рестораны", "restoranlara tedarik ediyoruz")."""
+    before, gap_before, gap_after, thai = _served_markers(kb, lang)
+    if hit.before:  # Thai: the marker is glued on ("ทำเพจให้ร้านอาหาร")
+        return any(hit.before.endswith(m) for m in thai)
+
+    def at(i: int, marker: tuple[str, ...]) -> bool:
+        return i >= 0 and tuple(tokens[i : i + len(marker)]) == marker
+
+    start, end = hit.start, hit.end
+    if any(at(start - len(m), m) for m in before):
+        return True
+    clause = clauses[start] if clauses else 0
+    for m in gap_before:
+        for gap in range(1, SERVED_GAP + 1):
+            i = start - gap - len(m)
+            if i >= 0 and at(i, m) and all(c == clause for c in clauses[i:start]):
+                return True
+    if gap_after and _served_ending(kb, lang, tokens[end - 1], hit.phrase):
+        for m in gap_after:
+            # Anywhere later in the clause: "kafelere ve restoranlara kahve satıyoruz".
+            for i in range(end, len(tokens) - len(m) + 1):
+                if clauses[i] != clause:
+                    break
+                if at(i, m):
+                    return True
+    return False
+
+
+def _served_ending(kb: Knowledge, lang: str, token: str, phrase: str) -> bool:
+    """The typed word carries a case ending beyond the phrase's last word ("otellere")."""
+    last = words(phrase)[-1] if words(phrase) else ""
+    common = 0
+    for a, b in zip(token, last, strict=False):
+        if a != b:
+            break
+        common += 1
+    # "restoranlara" ~ "restoran"; a stem match may differ in its last letters.
+    ending = token[max(common, len(last)) :] if token.startswith(last) else token[common:]
+    endings = {normalise(e) for e in kb.signals_file.served_endings.get(lang, [])}
+    return bool(ending) and ending in endings
+
+
 def business_matches(kb: Knowledge, text: str, lang: str) -> list[BusinessMatch]:
     """Every business type named, the main one first.
 
     The trade named first is the main one ("bakery with catering contracts"); at the same
     place the longer phrase is the more specific; catch-all types ("a shop") come last.
+    A business named as who is served is not the trade: "software for gyms", "we supply
+    restaurants, cafes and hotels" (a business listed right after a served one is served
+    too).
     """
     by_id = {b.id: b for b in kb.businesses}
     tokens = words(text)
-    served = {normalise(m) for m in with_english(kb.signals_file.served_markers, lang)}
-
-    def names_the_trade(hit: Hit) -> bool:
-        # "software for gyms" is a software business; gyms are who it serves.
-        if hit.before:  # Thai: the marker is glued on ("ทำเพจให้ร้านอาหาร")
-            return not any(hit.before.endswith(m) for m in served if unspaced(m))
-        return not (hit.start > 0 and tokens[hit.start - 1] in served)
-
-    hits = sorted(
-        (
-            h
-            for h in _business_index(kb, lang).find(text)
-            if not h.negated and names_the_trade(h)  # "don't sell", "for gyms"
-        ),
-        key=lambda h: (by_id[h.key].generic, h.start, -h.length, -h.score),
+    clauses = clause_numbers(text)
+    ordered = sorted(
+        (h for h in _business_index(kb, lang).find(text) if not h.negated),  # "don't sell"
+        key=lambda h: (h.start, len(h.before), -h.length),
     )
+    served: list[Span] = []
+    trade: list[Hit] = []
+    for hit in ordered:
+        span = _span(hit)
+        listed = any(
+            (s[0] == span[0] and s[3] <= span[2] <= s[3] + THAI_LIST_GAP and s[3] < _WHOLE)
+            or (s[3] >= _WHOLE and s[1] <= span[0] <= s[1] + LIST_GAP)
+            for s in served
+        )
+        if listed or _is_served(kb, lang, tokens, clauses, hit):
+            served.append(span)
+        else:
+            trade.append(hit)
+    hits = sorted(trade, key=lambda h: (by_id[h.key].generic, h.start, -h.length, -h.score))
     found: list[BusinessMatch] = []
     for hit in hits:
         if all(m.id != hit.key for m in found):
             b = by_id[hit.key]
-            found.append(BusinessMatch(id=b.id, model=b.model, phrase=hit.phrase, score=hit.score))
+            found.append(
+                BusinessMatch(
+                    id=b.id, model=b.model, phrase=hit.phrase, score=hit.score, span=_span(hit)
+                )
+            )
     return found
 
 
@@ -187,9 +306,42 @@ def find_signals(kb: Knowledge, text: str, lang: str) -> list[FoundSignal]:
                 option=option,
                 phrase=hit.phrase,
                 negated=hit.negated,
+                span=_span(hit),
+                score=hit.score,
             )
         )
     return found
+
+
+def read_description(
+    kb: Knowledge, text: str, lang: str
+) -> tuple[list[BusinessMatch], list[FoundSignal]]:
+    """The business types and the signals of a description, each words read once.
+
+    A phrase inside a longer phrase of the other kind is part of it: "advertising
+    agency" names a business, not "advertising" (ads and walk-ins); "корпоративные
+    клиенты" (corporate clients) is a signal, not "корпоратив" (an office party planner).
+    At equal length the closer match wins ("kontrak" is a contract, not a misspelt
+    "kontraktor"), and at an equal score the business name, unless it is a catch-all.
+    """
+    named = business_matches(kb, text, lang)
+    signals = find_signals(kb, text, lang)
+    generic = {b.id for b in kb.businesses if b.generic}
+
+    def named_over(b: BusinessMatch, s: FoundSignal) -> bool:
+        # A catch-all type ("авито" as "a shop") is the weaker reading of the same word.
+        ours, theirs = (_size(b.span), b.score), (_size(s.span), s.score)
+        return ours > theirs or (ours == theirs and b.id not in generic)
+
+    kept_signals = [
+        s for s in signals if not any(_covers(b.span, s.span) and named_over(b, s) for b in named)
+    ]
+    kept_named = [
+        b for b in named
+        if not any(_covers(s.span, b.span) and (_size(s.span), s.score) > (_size(b.span), b.score)
+                   for s in signals)
+    ]  # fmt: skip
+    return kept_named, kept_signals
 
 
 def signal_answers(signals: list[FoundSignal]) -> dict[str, str]:
@@ -552,16 +704,62 @@ def _both_sides(kb: Knowledge, signals: list[FoundSignal], business: BusinessMat
     return any(lean > 0 for lean in leans) and any(lean < 0 for lean in leans)
 
 
+@cache
+def _other_group_index(kb: Knowledge, lang: str) -> PhraseIndex:
+    markers = with_english(kb.signals_file.other_group_markers, lang)
+    return PhraseIndex({"other": markers}, token_cutoff=100.0)
+
+
+def _lean(kb: Knowledge, signals: list[FoundSignal]) -> float:
+    return sum(o.lean for s in signals if (o := kb.option(s.question, s.option)))
+
+
+def _other_group_differs(
+    kb: Knowledge,
+    text: str,
+    lang: str,
+    signals: list[FoundSignal],
+    business: BusinessMatch | None,
+) -> bool:
+    """ "Contracts with schools, the rest is people off the street": a description that
+    turns to a second group of buyers, after one side was named for the first group,
+    and says nothing of that side for the second, describes two kinds of buyers."""
+    marks = _other_group_index(kb, lang).find(text)
+    if not marks:
+        return False
+    turn = min(_span(m) for m in marks)
+    first = [s for s in signals if s.span < turn]
+    rest = [s for s in signals if s.span > turn]
+    lean = _lean(kb, first)
+    if business is not None and business.span < turn and business.model != "hybrid":
+        lean += 1.0 if business.model == "client" else -1.0
+    if lean == 0:
+        return False
+    # The second group repeats the first's side ("others are on retainers too"): one kind.
+    return not any(
+        (o := kb.option(s.question, s.option)) is not None and o.lean * lean > 0 for s in rest
+    )
+
+
 def triage(kb: Knowledge, text: str, lang: str, classifying: list[str]) -> TriageResult:
     """A provisional verdict from one line; ``classifying`` = questions that count."""
     text = clean_text(text)
-    named = business_matches(kb, text, lang)
+    named, signals = read_description(kb, text, lang)
     business = named[0] if named else None
-    signals = find_signals(kb, text, lang)
     answers = signal_answers(signals)
     prior = (business.id, business.model) if business else None
     verdict = classify(kb, answers, expected=classifying, prior=prior)
-    if verdict.model != "hybrid" and _both_sides(kb, signals, business):
+    # The name of a hybrid trade may say which of its sides it is ("walk-in clinic"):
+    # not an answer, but with a signal for the other side the line is two-sided.
+    named_traits = (
+        [s for s in find_signals(kb, text, lang) if _covers(business.span, s.span)]
+        if business is not None and business.model == "hybrid"
+        else []
+    )
+    if verdict.model != "hybrid" and (
+        _both_sides(kb, signals + named_traits, business)
+        or _other_group_differs(kb, text, lang, signals, business)
+    ):
         verdict = verdict.model_copy(update={"model": "hybrid", "hybrid_rule": "both_sides"})
     ask_next = sorted((q for q in classifying if q not in answers), key=lambda q: -kb.weight(q))[:4]
     return TriageResult(
@@ -571,4 +769,5 @@ def triage(kb: Knowledge, text: str, lang: str, classifying: list[str]) -> Triag
         answers=answers,
         verdict=verdict,
         ask_next=ask_next,
+        informative=business is not None or bool(signals),
     )

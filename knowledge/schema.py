@@ -233,6 +233,9 @@ class SignalsFile(Strict):
     # Words that END a question (Turkish "mi/mı", Romanian "nu?"): checked last in a clause.
     question_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     served_markers: TextList
+    # Case endings that mark who is served where the marker comes after the business
+    # ("restoranlara … tedarik ediyoruz": -lara, to the restaurants).
+    served_endings: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)
     # "some … some …": the two halves of an answer that splits the buyers two ways.
     split_markers: Annotated[TextList, AfterValidator(_split_in_two)] = Field(
         default_factory=lambda: {DEFAULT_LANG: []}
@@ -249,6 +252,12 @@ class SignalsFile(Strict):
     off_topic: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Stepping away mid-chat ("wait, a customer came in"): never read as an answer.
     chatter: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    # Letters only some of the languages use (Turkish ğ, Romanian ț): a hint for telling
+    # which language a description is written in (knowledge/language.py).
+    language_letters: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)
+    # "…, the rest …", "everyone else …": the description turns to a second group of
+    # buyers. The words after the marker describe that group (interpret.triage).
+    other_group_markers: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     signals: list[Signal] = Field(min_length=1)
 
 
