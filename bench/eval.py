@@ -5,7 +5,10 @@
 
 Categories: typed answers (option chosen at a question, or correctly not guessed),
 business model from a one-line description (/triage), FAQ topic of a typed question.
-"Confident wrong" counts answers the bot took as a *different* option instead of asking.
+"Confident wrong" counts answers the bot took as a *different* option instead of asking
+("taken"); "wrong guess" those it pre-selected as a different option for one-tap
+confirmation — an owner in a hurry taps it, so it is a confident reading too. Both are
+reported per language and set; for the blind set only the counts, never the items.
 """
 
 from __future__ import annotations
@@ -37,17 +40,19 @@ class Score:
     name: str
     total: int = 0
     correct: int = 0
-    confident_wrong: int = 0
+    confident_wrong: int = 0  # a different option (or any, where none fits) taken
+    wrong_guesses: int = 0  # a different option pre-selected for confirmation
     misses: list[str] = field(default_factory=list)
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
 
-    def add(self, ok: bool, wrong_guess: bool, detail: str) -> None:
+    def add(self, ok: bool, taken_wrong: bool, detail: str, guessed_wrong: bool = False) -> None:
         self.total += 1
         self.correct += ok
-        self.confident_wrong += wrong_guess
+        self.confident_wrong += taken_wrong
+        self.wrong_guesses += guessed_wrong
         if not ok:
             self.misses.append(detail)
 
@@ -64,13 +69,14 @@ def evaluate(kb: Knowledge, lang: str = "en", folder: Path = EVAL_DIR) -> list[S
     for item in _items(lang, "typed_answers", folder):
         meaning = interpret_answer(kb, item["question"], str(item["text"]), lang)
         # A guess is shown pre-selected for one-tap confirmation: right if it is the
-        # right option, but never a *confident* wrong answer (the owner is asked).
+        # right option; a wrong one is counted apart from a wrong option taken outright.
         got = meaning.option if meaning.kind in ("option", "guess") else None
         expect = item["expect"]
         typed.add(
             got == expect,
             meaning.kind == "option" and got != expect,
-            f"{item['question']}: {item['text']!r} -> {got} (want {expect})",
+            f"{item['question']}: {item['text']!r} -> {got} (want {expect}, {meaning.kind})",
+            guessed_wrong=meaning.kind == "guess" and got != expect,
         )
     model = Score("business model")
     for item in _items(lang, "descriptions", folder):
@@ -115,7 +121,7 @@ def main(argv: list[str]) -> int:
     langs = args.langs or sorted(kb.languages)
     failed = False
     header = f"{'set':8} {'lang':5} {'category':16} {'items':>5} {'accuracy':>9} {'target':>7}"
-    print(header + f" {'conf.wrong':>10}")
+    print(header + f" {'conf.wrong':>10} {'wrong.guess':>11}")
     sets = (
         ("dev", EVAL_DIR),
         ("holdout", HOLDOUT_DIR),
@@ -133,7 +139,8 @@ def main(argv: list[str]) -> int:
             failed |= not ok and set_name == "dev"
             print(
                 f"{set_name:8} {lang:5} {score.name:16} {score.total:5} {score.accuracy:9.1%} "
-                f"{target:7.0%} {score.confident_wrong:10}{'' if ok else '  MISSED'}"
+                f"{target:7.0%} {score.confident_wrong:10} {score.wrong_guesses:11}"
+                f"{'' if ok else '  MISSED'}"
             )
             for miss in score.misses if args.verbose and set_name != BLIND else ():
                 print(f"      miss: {miss}")

@@ -6,6 +6,9 @@ Order of evidence, strongest first:
 3. a close spelling of a label or synonym (rapidfuzz ``ratio``; catches "somtimes");
 4. a synonym phrase contained word-for-word in a longer sentence
    ("only under contract" contains "under contract").
+An opening "yes"/"no" is weighed against what follows it: "no, they do sign" says they
+sign (offered for confirmation, never taken), "yes, sometimes" means sometimes; a "no"
+negated in its own clause ("I wouldn't say no") is a hedge, never read as No.
 Two different options scoring within ``TIE_MARGIN`` of each other are reported as
 ambiguous instead of guessed, so the dialog can ask "did you mean A or B?".
 """
@@ -13,7 +16,7 @@ ambiguous instead of guessed, so the dialog can ask "did you mean A or B?".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from rapidfuzz import fuzz, process
@@ -58,6 +61,9 @@ class _Index:
     longest_prefix: int
     mixed: str | None  # the "some of each" option, if the question has one
     negations: frozenset[str]  # single negation words ("not", "never", "dont")
+    negation_phrases: tuple[tuple[str, ...], ...]  # every negation, in words ("n", "as")
+    no_words: frozenset[str]  # the plain "no" of an answer ("nope", "нет"), normalised
+    negating_infixes: tuple[str, ...]  # "miyor" in "istemiyoruz", normalised
     splits: tuple[tuple[str, str], ...]  # ("some", "others"), normalised
     contrasts: tuple[tuple[str, ...], ...]  # ("but",), ("apart", "from"), normalised
     affirmations: frozenset[str]  # "yes" words, normalised
@@ -124,6 +130,13 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
         negations=frozenset(n for n in (normalise(x) for x in negations) if " " not in n),
+        negation_phrases=tuple(
+            {tuple(words_): None for n in negations if (words_ := normalise(n).split())}
+        ),
+        no_words=frozenset(normalise(w) for w in with_english(kb.signals_file.no_words, lang)),
+        negating_infixes=tuple(
+            normalise(w) for w in with_english(kb.signals_file.negating_infixes, lang)
+        ),
         durations=tuple((o.days[0], o.days[1], o.id) for o in question.options if o.days),
         units=tuple(
             sorted(
@@ -237,6 +250,37 @@ def _splits_two_ways(norm: str, splits: tuple[tuple[str, str], ...]) -> bool:
     return False
 
 
+def _hedged(
+    tokens: list[str], clauses: list[int], at: int, phrases: tuple[tuple[str, ...], ...]
+) -> bool:
+    """The "no" at ``at`` follows another negation in its clause: "I wouldn't say no",
+    "не то чтобы нет", "n-aș zice că nu". The same word repeated ("no no") is emphasis."""
+    before = [t for t, c in zip(tokens[:at], clauses[:at], strict=True) if c == clauses[at]]
+    for phrase in phrases:
+        if phrase == (tokens[at],):
+            continue
+        n = len(phrase)
+        if any(tuple(before[j : j + n]) == phrase for j in range(len(before) - n + 1)):
+            return True
+    return False
+
+
+def _adds_negation(phrase: str, tokens: list[str], negations: frozenset[str]) -> bool:
+    """The known phrase holds a negation word the typed text lacks."""
+    return not negations.intersection(phrase.split()) <= set(tokens)
+
+
+def _after_opening(text: str, head: str) -> str | None:
+    """The typed text after its opening words ``head`` (normalised), or None when the
+    opening cannot be cut off at a space ("no—they sign") or nothing follows it."""
+    typed = text.split()
+    for n in range(1, len(typed)):
+        if normalise(" ".join(typed[:n])) == head:
+            rest = " ".join(typed[n:])
+            return rest if normalise(rest) else None
+    return None
+
+
 def _join_digits(found: re.Match[str]) -> str:
     return re.sub(r"[ ,.]", "", found.group(0))
 
@@ -280,9 +324,12 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
 
     # "no, once they pay they're gone": a known answer opening the sentence.
     prefix: tuple[str, float] | None = None
+    head = ""
+    clauses = clause_numbers(text)
     for k in range(min(len(tokens) - 1, index.longest_prefix), 0, -1):
         head = " ".join(tokens[:k])
-        if head in index.phrases and keeps_negation(head):
+        # Within the first clause: "gak, selalu …" (no, always …) is no "gak selalu".
+        if head in index.phrases and keeps_negation(head) and clauses[k - 1] == clauses[0]:
             prefix = (index.phrases[head], PREFIX_SCORE + 2 * k)
             break
 
@@ -296,7 +343,8 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         digits = _DIGIT_RUNS.findall(phrase)
         if digits and digits != typed_digits:
             continue
-        if keeps_negation(phrase):
+        # Nor is "только у нас" (only us) a typo of "не только у нас" (not only us).
+        if keeps_negation(phrase) and not _adds_negation(phrase, tokens, index.negations):
             oid = index.phrases[phrase]
             best[oid] = max(best.get(oid, 0.0), score)
     if not best and len(tokens) == 1 and len(norm) >= MIN_EDIT_LEN:
@@ -325,20 +373,33 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         return _decide(best)
 
     # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
-    clauses = clause_numbers(text)
+    hedge: str | None = None  # the option a hedged "no" ("I wouldn't say no") would be
     for hit in index.inside.find(text):
+        phrase = normalise(hit.phrase)
+        if clauses[hit.start] != clauses[hit.end - 1]:
+            continue  # "gak, selalu …" (no, always …) is no "gak selalu" (not always)
+        if phrase in index.no_words and not hit.before:
+            if _hedged(tokens, clauses, hit.start, index.negation_phrases):
+                hedge = hit.key
+                continue
+            hit = replace(hit, negated=False)  # "no no": emphatic, not a double negation
         # A negated phrase says the opposite; a "maybe" inside a sentence is no shrug.
         # A "not sure" must open the message, be most of it ("hmm not sure tbh …") or
         # close it in a clause of its own ("never tracked that, no idea").
+        # Closing it means the whole clause: "остальных не знаю" (the others I don't
+        # know) is no shrug.
         shrug_ok = (
             hit.start <= 2
             or hit.length * 2 >= len(tokens)
-            or (hit.end == len(tokens) and clauses[hit.start] != clauses[0])
+            or (
+                hit.end == len(tokens)
+                and clauses[hit.start] != clauses[0]
+                and clauses.count(clauses[hit.start]) == hit.length
+            )
         )
         # A bare "no"/"never" is an answer only when it opens the message: inside a
         # sentence it negates something else ("no problem", "never ends"); a bare "yes"
         # inside one is filler ("abis bayar ya selesai").
-        phrase = normalise(hit.phrase)
         mid_clause = (
             hit.start > 0 and hit.end < len(tokens) and clauses[hit.end] == clauses[hit.start]
         )
@@ -360,6 +421,18 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)
+    if hedge is not None:
+        # Neither "No" nor "Yes": the owner is asked (both readings offered where the
+        # question has a "some of each" answer), unless other words answer.
+        if prefix is not None and prefix[0] == hedge:
+            prefix = None
+        best.pop(hedge, None)
+        if not best:
+            return _hedge_choice(index, hedge)
+    if prefix is not None and head in index.no_words | index.affirmations:
+        opened = _opened(kb, question_id, text, lang, head, prefix, index)
+        if opened is not None:
+            return opened
     pure = {o for o in best if o not in (NOT_SURE, index.mixed)}
     if prefix is not None and prefix[0] not in (NOT_SURE, index.mixed):
         pure.add(prefix[0])
@@ -384,6 +457,75 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
 # Below every phrase match: the dialog offers such a reading for confirmation (a guess)
 # instead of taking it.
 KEYWORD_SCORE = 78.0
+# An opening yes/no overruled by the phrase after it: a guess too, but above telling words.
+CONTRADICTED_SCORE = KEYWORD_SCORE + 0.5
+# What follows an opening yes/no must be read at least this surely (a phrase, not a guess
+# from telling words or from two halves) to overrule it.
+SURE_REST = 80.0
+
+
+def _hedge_choice(index: _Index, hedged: str) -> OptionMatch:
+    """After "I wouldn't say no": "did you mean Yes or Some?" where the question has both,
+    otherwise nothing is read."""
+    readings = (index.phrases.get(a) for a in sorted(index.affirmations))
+    yes = next((o for o in readings if o not in (None, hedged)), None)
+    if yes is not None and index.mixed is not None and yes != index.mixed:
+        return OptionMatch(None, 0.0, (yes, index.mixed))
+    return OptionMatch(None, 0.0)
+
+
+def _opened(
+    kb: Knowledge,
+    question_id: str,
+    text: str,
+    lang: str,
+    head: str,
+    prefix: tuple[str, float],
+    index: _Index,
+) -> OptionMatch | None:
+    """An answer opening with a plain yes or no, read together with what follows it.
+
+    "yes, sometimes" / "no, only the big ones": the words after it name the "some of
+    each" answer (or a shrug), which is taken. "no, they always sign" / "нет, подписывают":
+    they name another answer, so the opening word is contradicted — the rest is offered
+    for confirmation, never taken; named only by telling words ("no, they do sign"), the
+    two are asked about. None when the rest agrees or says nothing.
+    """
+    rest = _after_opening(text, head)
+    if rest is None:
+        return None
+    said = normalise(rest).split()
+    if any(tuple(said[: len(c)]) == c for c in index.contrasts):
+        return None  # "no, though the bigger jobs sign": one side, qualified — a mix
+    after = match_option(kb, question_id, rest, lang)
+    if after.ambiguous:
+        return after
+    if after.option is None or after.option == prefix[0]:
+        return None
+    softer = after.option in (NOT_SURE, index.mixed)
+    if after.score < SURE_REST:
+        # Only a guess (telling words, two halves): too weak to overrule the opening word
+        # ("yok, genelde sorun çıkmaz" holds "sorun" of "if there is a problem"), nor to
+        # read without it when no comma sets it apart ("nggak pernah tanda tangan" =
+        # never signed); a contradiction after a comma is asked about.
+        clauses = clause_numbers(text)
+        opening = len(head.split())
+        apart = clauses[opening] != clauses[opening - 1]
+        if softer or not apart:
+            return None
+        return OptionMatch(None, after.score, (prefix[0], after.option))
+    if softer:
+        return OptionMatch(after.option, min(after.score, prefix[1]))
+    if head in index.no_words and _negates(said, index):
+        return None  # "hayır, sözleşme istemiyoruz": the rest denies too, in its own way
+    return OptionMatch(after.option, CONTRADICTED_SCORE)
+
+
+def _negates(tokens: list[str], index: _Index) -> bool:
+    """A negation word, or a word negated from inside ("istemiyoruz")."""
+    return bool(index.negations.intersection(tokens)) or any(
+        part in token[2:] for token in tokens for part in index.negating_infixes
+    )
 
 
 @cache

@@ -246,6 +246,11 @@ class SignalsFile(Strict):
     )
     # "… but …": words after which an answer qualifies what it said first.
     contrast_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    # The plain "no" of an answer ("nope", "нет", "hayır"): negated by another negation in
+    # its clause ("I wouldn't say no", "не то чтобы нет") it hedges, it does not deny.
+    no_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    # Parts inside a word that negate it (Turkish "iste-mi-yoruz", "gel-mez").
+    negating_infixes: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Negations that ask ("bisa gak …?"): ignored when finding a question's topic.
     asking_negations: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Subjects the bot does not cover ("tax"): no FAQ topic is guessed for them.

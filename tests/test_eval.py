@@ -7,9 +7,11 @@ The hold-out sets are reported there, never tuned on here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bench.eval import TARGETS, Score, evaluate
+from bench.eval import HOLDOUT2_DIR, HOLDOUT3_DIR, HOLDOUT_DIR, TARGETS, Score, evaluate
 from knowledge.loader import default_knowledge
 from knowledge.model import DEFAULT_LANG
 
@@ -34,6 +36,46 @@ def test_accuracy_meets_target(scores: tuple[str, dict[str, Score]], category: s
 
 
 def test_typed_answers_never_guess_a_wrong_option(scores: tuple[str, dict[str, Score]]) -> None:
-    # Where the bot could ask instead, it must not confidently take a wrong answer.
+    # Where the bot could ask instead, it must neither take a wrong answer nor pre-select
+    # one for a one-tap confirmation (a hurried owner taps it).
     _, by_name = scores
-    assert by_name["typed answers"].confident_wrong == 0, "\n".join(by_name["typed answers"].misses)
+    typed = by_name["typed answers"]
+    assert (typed.confident_wrong, typed.wrong_guesses) == (0, 0), "\n".join(typed.misses)
+
+
+# Wrong options pre-selected (guesses) on the read hold-outs as measured when this guard
+# was set: a ceiling, never to rise — lower it when a fix brings one down. Options *taken*
+# wrongly are held at 0.
+HOLDOUT_WRONG_GUESSES = {"holdout": 2, "holdout2": 3}
+
+
+@pytest.mark.parametrize("name", sorted(HOLDOUT_WRONG_GUESSES))
+def test_read_holdouts_take_no_wrong_option(name: str) -> None:
+    folder = {"holdout": HOLDOUT_DIR, "holdout2": HOLDOUT2_DIR}[name]
+    typed = [evaluate(default_knowledge(), lang, folder)[0] for lang in LANGS]
+    misses = "\n".join(m for score in typed for m in score.misses)
+    assert sum(s.confident_wrong for s in typed) == 0, misses
+    assert sum(s.wrong_guesses for s in typed) <= HOLDOUT_WRONG_GUESSES[name], misses
+
+
+# The blind set: only its totals are read here, never its items (nor its misses, which
+# would print them). Measured when the guard was set: 4 wrong options taken, 2 pre-selected.
+# The mechanisms did not bring them to 0 without reading the items, so they are ceilings.
+BLIND_CEILING = (4, 2)
+
+
+def test_blind_holdout_confident_wrong_stays_under_its_ceiling() -> None:
+    typed = [evaluate(default_knowledge(), lang, HOLDOUT3_DIR)[0] for lang in LANGS]
+    taken = sum(s.confident_wrong for s in typed)
+    guessed = sum(s.wrong_guesses for s in typed)
+    assert taken <= BLIND_CEILING[0] and guessed <= BLIND_CEILING[1], (taken, guessed)
+
+
+def test_a_wrong_pre_selection_is_counted_apart_from_a_wrong_option_taken(tmp_path: Path) -> None:
+    # A loose reading is pre-selected (a guess), a plain "nope" is taken: both wrong here.
+    (tmp_path / "typed_answers.yaml").write_text(
+        "- {question: contract, text: 'yes but only the big clients', expect: usually}\n"
+        "- {question: contract, text: nope, expect: usually}\n"
+    )
+    typed = evaluate(default_knowledge(), DEFAULT_LANG, tmp_path)[0]
+    assert (typed.confident_wrong, typed.wrong_guesses) == (1, 1)

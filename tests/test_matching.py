@@ -118,3 +118,64 @@ def test_faq_reading_does_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert len(outputs) == 1, outputs
+
+
+# --- yes and no said through a negation, or opening an answer that names another ---
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("en", "I wouldn't say no"), ("ru", "не то чтобы нет"), ("ro", "n-aș zice că nu")],
+)
+def test_a_negated_no_is_a_hedge_not_a_no(kb: Knowledge, lang: str, text: str) -> None:
+    found = match_option(kb, "contract", text, lang)
+    assert found.option is None
+    assert found.alternatives == ("usually", "sometimes")  # asked, both readings offered
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "нет, подписывают"),
+        ("tr", "hayır imzalıyorlar"),
+        ("ro", "nu, ei chiar semnează"),
+        ("th", "ไม่ เขาเซ็นสัญญาทุกครั้ง"),
+    ],
+)
+def test_a_no_contradicted_by_what_follows_is_only_offered(
+    kb: Knowledge, lang: str, text: str
+) -> None:
+    meaning = interpret_answer(kb, "contract", text, lang)
+    assert (meaning.kind, meaning.option) == ("guess", "usually")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "option"),
+    [
+        ("tr", "hayır, sözleşme istemiyoruz", "never"),  # the rest denies by its ending
+        ("id", "nggak pernah tanda tangan", "never"),  # no comma: the no negates the rest
+        ("ru", "да, иногда", "sometimes"),  # yes, then the middle answer: taken
+        ("en", "yes, sometimes", "sometimes"),
+    ],
+)
+def test_an_opening_yes_or_no_read_with_what_follows(
+    kb: Knowledge, lang: str, text: str, option: str
+) -> None:
+    meaning = interpret_answer(kb, "contract", text, lang)
+    assert (meaning.kind, meaning.option) == ("option", option)
+
+
+def test_an_answer_word_does_not_reach_across_a_comma(kb: Knowledge) -> None:
+    # "gak, selalu …" (no, always …) is not "gak selalu" (not always).
+    assert match_option(kb, "contract", "gak, selalu tanda tangan", "id").option != "sometimes"
+
+
+def test_a_phrase_with_a_negation_the_text_lacks_is_no_typo(kb: Knowledge) -> None:
+    # "только у нас" (only us) is not a misspelt "не только у нас" (not only us).
+    assert match_option(kb, "exclusivity", "да, только у нас", "ru").option == "only_us"
+
+
+def test_a_shrug_with_an_object_is_no_shrug(kb: Knowledge) -> None:
+    # "the others I don't know": about the others, not "Not sure".
+    found = match_option(kb, "relationship", "постоянных человек двадцать, остальных не знаю", "ru")
+    assert found.option != "not_sure"
