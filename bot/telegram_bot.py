@@ -43,6 +43,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.ordering import ChatOrderedProcessor, update_note
 from bot.storage import ResultRow, Store, StoredConversation
+from bot.updates import UpdatesRequest
 from dialogs.conversation import command_event
 from dialogs.engine import Engine
 from dialogs.events import Choose, Event, Help, Reply, Start, Triage, Typed
@@ -517,6 +518,8 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> Appli
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
+        # Skips updates the library cannot read instead of failing every getUpdates call.
+        .get_updates_request(UpdatesRequest(connection_pool_size=1))
         .concurrent_updates(ChatOrderedProcessor())
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
