@@ -1,22 +1,28 @@
 """Runs the Telegram bot: long polling, or a webhook server when WEBHOOK_URL is set.
 
-PTB's ``run_polling`` / ``run_webhook`` handle SIGINT and SIGTERM: they stop fetching,
-finish the updates in hand, then shut down — so a deploy loses no in-flight update.
+PTB's ``run_polling`` and our ``serve_webhook`` (bot/webhook.py, PTB's runner with a body
+cap) handle SIGINT and SIGTERM: they stop fetching, finish the updates in hand, then shut
+down — so a deploy loses no in-flight update. One bot per database file: a second one on
+the same CLIENTWISE_DB stops at once with one line (exit 2), as does a file that is not a
+usable database. A database deleted under the running bot stops it (exit 1).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from urllib.parse import urlparse
 
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
 from bot.logs import configure_logging
-from bot.storage import Store
+from bot.storage import Store, StoreError, hold_bot_lock
 from bot.telegram_bot import build_application
+from bot.updates import ALLOWED_UPDATES
+from bot.webhook import serve_webhook
 from dialogs.engine import Engine
 
 log = logging.getLogger("clientwise")
@@ -48,27 +54,36 @@ def run_telegram(settings: Settings, engine: Engine, *, webhook: bool) -> int:
     if settings.webhook_secret:
         secrets.append(settings.webhook_secret.get_secret_value())
     configure_logging(settings.log_level, secrets)
-    asyncio.run(_check_token(settings))
-    store = Store(settings.database)
-    app = build_application(settings, engine, store)
     try:
+        # Held until this process ends: a second bot on the file would answer every user
+        # twice and fight over the write lock.
+        lock = hold_bot_lock(settings.database)
+        store = Store(settings.database)
+    except StoreError as exc:
+        print(f"clientwise: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(_check_token(settings))
+        app = build_application(settings, engine, store)
         if webhook:
-            assert settings.webhook_url is not None
-            path = urlparse(settings.webhook_url).path.lstrip("/")
+            assert settings.webhook_url is not None and settings.webhook_secret is not None
+            path = urlparse(settings.webhook_url).path.strip("/")
             log.info("webhook mode on port %s, path /%s", settings.port, path)
-            app.run_webhook(
+            serve_webhook(
+                app,
                 listen="0.0.0.0",
                 port=settings.port,
-                url_path=path,
+                path=path,
                 webhook_url=settings.webhook_url,
-                secret_token=(
-                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-                ),
-                allowed_updates=Update.ALL_TYPES,
+                secret=settings.webhook_secret.get_secret_value(),
             )
         else:
             log.info("long polling; database %s", settings.database)
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         store.close()
+        lock.close()
+    if store.gone is not None:
+        log.critical("%s", store.gone)
+        return 1
     return 0

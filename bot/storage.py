@@ -11,16 +11,30 @@ Tables (created and upgraded by the migrations below, sqlite-utils' own ``Migrat
   out, and when; kept at least ``UPDATE_RETENTION`` so redeliveries are recognised.
 
 The file runs in WAL mode with ``synchronous=NORMAL``: a killed process never loses a
-committed step. Writes of one update go in one ``db.atomic()`` transaction. Calls are
+committed step. Writes of one update go in one transaction, begun with ``BEGIN IMMEDIATE``:
+the write lock is taken up front, so a second connection (a staff export, a stray second
+bot) waits up to ``BUSY_TIMEOUT_MS`` instead of failing half-way with "database is locked"
+as a deferred ``BEGIN`` that upgrades from reading to writing does. Before each write the
+path is checked to still name the open file: a database deleted or replaced while the bot
+runs raises ``DatabaseGone`` rather than sending answers into an unlinked file. Calls are
 synchronous and take well under a millisecond, so handlers call them directly.
+
+``hold_bot_lock`` keeps a second bot process off the same file (an OS lock on
+``<database>.lock`` held for the life of the process).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+import sqlite3
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel
 from sqlite_utils import Database, Migrations
@@ -134,18 +148,88 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+class StoreError(Exception):
+    """The database file cannot be used; the message names CLIENTWISE_DB and the path."""
+
+
+class DatabaseGone(StoreError):
+    """The file was deleted or replaced under the running bot."""
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def hold_bot_lock(path: Path | str) -> IO[str]:
+    """Take the one-bot-per-database lock; keep the returned file open while running.
+
+    ``flock`` is released by the OS when the process ends, however it ends, so a killed
+    bot never leaves a stale lock behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path.with_name(path.name + ".lock"), "a+")  # noqa: SIM115 (held open)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        raise StoreError(
+            f"CLIENTWISE_DB={path} is in use by another running bot (pid {holder}); "
+            "stop that one or give this one its own CLIENTWISE_DB"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"{os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = Database(self.path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        migrations.apply(self.db)
+        self.gone: DatabaseGone | None = None  # set once a write found the file gone
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = Database(self.path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            migrations.apply(self.db)
+        except (sqlite3.Error, OSError) as exc:
+            # e.g. "file is not a database": say which setting points at the bad file.
+            raise StoreError(
+                f"CLIENTWISE_DB={self.path}: cannot use it as the database: {exc}"
+            ) from exc
+        self._identity = _file_id(self.path)
 
     def close(self) -> None:
         self.db.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction: the file is still ours, and the write lock is taken first."""
+        if self.db.conn.in_transaction:  # nested: part of the enclosing transaction
+            yield
+            return
+        if _file_id(self.path) != self._identity:
+            self.gone = DatabaseGone(
+                f"CLIENTWISE_DB={self.path} was deleted or replaced while the bot was running; "
+                "stopped so that no answer is written to a file nobody will read"
+            )
+            raise DatabaseGone(*self.gone.args)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.execute("COMMIT")
 
     # --- updates seen -------------------------------------------------------------------
 
@@ -157,22 +241,24 @@ class Store:
         return "replied" if rows[0]["replied"] else "pending"
 
     def mark_replied(self, update_id: int) -> None:
-        self.db["processed_updates"].update(update_id, {"replied": 1})
+        with self._write():
+            self.db["processed_updates"].update(update_id, {"replied": 1})
 
     def record_update(
         self, update_id: int, chat_id: int | None, user_id: int | None, replied: bool
     ) -> None:
         """For updates that change no state (ignored input, hints)."""
-        self.db["processed_updates"].insert(
-            {
-                "update_id": update_id,
-                "chat_id": chat_id,
-                "user_id": user_id,
-                "received_at": time.time(),
-                "replied": int(replied),
-            },
-            replace=True,
-        )
+        with self._write():
+            self.db["processed_updates"].insert(
+                {
+                    "update_id": update_id,
+                    "chat_id": chat_id,
+                    "user_id": user_id,
+                    "received_at": time.time(),
+                    "replied": int(replied),
+                },
+                replace=True,
+            )
 
     def unreplied(self, within_seconds: float) -> list[tuple[int, int, int]]:
         """(update id, chat id, user id) of recent steps stored but never answered."""
@@ -187,7 +273,7 @@ class Store:
 
     def prune_updates(self, now: float | None = None) -> int:
         cutoff = (now or time.time()) - UPDATE_RETENTION
-        with self.db.atomic():
+        with self._write():
             cursor = self.db.execute(
                 "DELETE FROM processed_updates WHERE received_at < ?", [cutoff]
             )
@@ -220,7 +306,7 @@ class Store:
     ) -> None:
         """Everything one update changed, in one transaction."""
         now = _now()
-        with self.db.atomic():
+        with self._write():
             self.db["conversations"].upsert(
                 {
                     "chat_id": chat_id,
@@ -247,17 +333,21 @@ class Store:
             )
 
     def set_message_id(self, chat_id: int, user_id: int, message_id: int) -> None:
-        self.db["conversations"].update((chat_id, user_id), {"message_id": message_id})
+        with self._write():
+            self.db["conversations"].update((chat_id, user_id), {"message_id": message_id})
 
     def mark_delivered(self, chat_id: int, user_id: int, turn: int, message_id: int | None) -> None:
         """The replies of ``turn`` reached the user (and which message shows the question)."""
         values: dict[str, int] = {"delivered_turn": turn}
         if message_id is not None:
             values["message_id"] = message_id
-        if list(
-            self.db["conversations"].rows_where("chat_id = ? AND user_id = ?", [chat_id, user_id])
-        ):
-            self.db["conversations"].update((chat_id, user_id), values)
+        with self._write():
+            if list(
+                self.db["conversations"].rows_where(
+                    "chat_id = ? AND user_id = ?", [chat_id, user_id]
+                )
+            ):
+                self.db["conversations"].update((chat_id, user_id), values)
 
     # --- users -----------------------------------------------------------------------------
 
@@ -272,8 +362,9 @@ class Store:
 
     def mark_inactive(self, user_id: int) -> None:
         """The user blocked the bot: stop writing to them, keep their data."""
-        if list(self.db["users"].rows_where("user_id = ?", [user_id])):
-            self.db["users"].update(user_id, {"active": 0})
+        with self._write():
+            if list(self.db["users"].rows_where("user_id = ?", [user_id])):
+                self.db["users"].update(user_id, {"active": 0})
 
     def is_active(self, user_id: int) -> bool:
         rows = list(self.db["users"].rows_where("user_id = ?", [user_id]))
@@ -281,7 +372,7 @@ class Store:
 
     def forget(self, user_id: int) -> None:
         """Delete everything stored about a user (their /forget request)."""
-        with self.db.atomic():
+        with self._write():
             for table in ("conversations", "results", "users"):
                 self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -42,7 +43,8 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.ordering import ChatOrderedProcessor, update_note
-from bot.storage import ResultRow, Store, StoredConversation
+from bot.storage import DatabaseGone, ResultRow, Store, StoredConversation, StoreError
+from bot.updates import UpdatesRequest
 from dialogs import render
 from dialogs.conversation import command_event
 from dialogs.engine import Engine
@@ -524,12 +526,21 @@ class TelegramFrontEnd:
             return
         if isinstance(error, BadRequest) and "not modified" in str(error).lower():
             return
-        log.error("update=%s failed", update_id, exc_info=error)
+        # A failed write (disk full, file gone, locked) means this step was not stored:
+        # the apology must not promise that the answers are safe.
+        saved = not isinstance(error, (sqlite3.Error, StoreError))
+        if isinstance(error, DatabaseGone):
+            # bot/run.py says so in one line once stopped; no traceback per update.
+            log.error("update=%s not stored: the database file is gone", update_id)
+            context.application.stop_running()
+        else:
+            log.error("update=%s failed", update_id, exc_info=error)
         if isinstance(update, Update) and update.effective_chat is not None:
             lang = self._lang(None, update)
             try:
                 await context.bot.send_message(
-                    update.effective_chat.id, self.kb.text("apology", lang)
+                    update.effective_chat.id,
+                    self.kb.text("apology" if saved else "apology_not_saved", lang),
                 )
             except Exception:  # the apology is best effort; the error is already logged
                 log.debug("apology for update=%s not delivered", update_id)
@@ -560,6 +571,8 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> Appli
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
+        # Skips updates the library cannot read instead of failing every getUpdates call.
+        .get_updates_request(UpdatesRequest(connection_pool_size=1))
         .concurrent_updates(ChatOrderedProcessor())
         .rate_limiter(_rate_limiter(settings.max_sends_per_second))
         .post_init(post_init)

@@ -10,6 +10,7 @@ HTTP stack talks to it through ``base_url``; nothing inside PTB is mocked.
 from __future__ import annotations
 
 import asyncio
+import collections
 import itertools
 import json
 import random
@@ -57,6 +58,7 @@ class FakeTelegram:
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self._pending: list[dict[str, Any]] = []
         self._delivered: set[int] = set()
+        self.deliveries: collections.Counter[int] = collections.Counter()
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._faults: dict[str, list[Fault]] = {}
@@ -288,6 +290,7 @@ class FakeTelegram:
         batch = (self._forced + self._pending)[:limit]
         self._forced = []
         self._delivered.update(u["update_id"] for u in batch)
+        self.deliveries.update(u["update_id"] for u in batch)
         return self._ok(batch)
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> web.Response:

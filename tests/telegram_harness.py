@@ -19,6 +19,7 @@ from telegram.ext import Application
 from bot.config import Settings
 from bot.storage import Store
 from bot.telegram_bot import TelegramFrontEnd, build_application
+from bot.updates import ALLOWED_UPDATES
 from dialogs.conversation import find_option
 from dialogs.engine import Engine
 from dialogs.events import Reply, ReplyOption
@@ -82,7 +83,7 @@ async def running_bot(
     await app.bot_data["front"].set_commands(app)
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
     try:
         yield BotHarness(fake, app, store)
     finally:
