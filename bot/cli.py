@@ -21,6 +21,7 @@ import sys
 from bot.config import ConfigError, load_settings
 from dialogs.engine import Engine
 from dialogs.flow import load_flow
+from knowledge.i18n import supported_language
 from knowledge.loader import KnowledgeError, load_knowledge
 
 
@@ -35,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (the default)")
     chat = sub.add_parser("chat", help="chat in the terminal")
     for p in (parser, run, chat):
-        p.add_argument("--lang", default="en", help="language of the terminal chat")
+        p.add_argument(
+            "--lang", default="en", help="language of the terminal chat (en, ru, ru-RU, …)"
+        )
     for p in (parser, run):
         p.add_argument(
             "--mode",
@@ -71,15 +74,20 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(kb.businesses)} businesses, {len(kb.tactics)} tactics, {len(kb.faq)} FAQ"
         )
         return 0
-    if args.lang not in engine.kb.languages:
-        print(f"clientwise: --lang must be one of {sorted(engine.kb.languages)}", file=sys.stderr)
+    lang = supported_language(args.lang, engine.kb.languages)
+    if lang is None:
+        codes = ", ".join(sorted(engine.kb.languages))
+        print(
+            f"clientwise: unknown language {args.lang!r} for --lang; supported: {codes}",
+            file=sys.stderr,
+        )
         return 2
     if args.command in ("triage", "match"):
         from bot.interpret_cli import run_match, run_triage
 
         if args.command == "triage":
-            return run_triage(engine, args.text, args.lang, as_json=args.json)
-        return run_match(engine, args.text, args.lang, args.question, as_json=args.json)
+            return run_triage(engine, args.text, lang, as_json=args.json)
+        return run_match(engine, args.text, lang, args.question, as_json=args.json)
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -89,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     mode = getattr(args, "mode", "auto")
     if args.command == "chat" or (mode == "auto" and settings.telegram_bot_token is None):
-        return run_terminal(engine, args.lang)
+        return run_terminal(engine, lang)
     if settings.telegram_bot_token is None:
         print(
             f"clientwise: invalid setting TELEGRAM_BOT_TOKEN: required in {mode} mode",

@@ -114,8 +114,9 @@ class TelegramFrontEnd:
     # --- helpers --------------------------------------------------------------------------
 
     def lang_for(self, language_code: str | None) -> str:
-        base = (language_code or "").split("-")[0].lower()
-        return base if base in self.kb.languages else DEFAULT_LANG
+        from knowledge.i18n import supported_language  # the one reading, shared with the CLI
+
+        return supported_language(language_code, self.kb.languages) or DEFAULT_LANG
 
     def _note(self, **fields: object) -> None:
         note = update_note.get()
