@@ -169,9 +169,14 @@ def test_ctrl_c_says_goodbye_at_once() -> None:
         while "> " not in seen:  # the greeting and the prompt: now reading stdin
             seen += chat.stdout.read(1) or pytest.fail(f"chat ended early: {seen}")
         chat.send_signal(signal.SIGINT)
-        out, err = chat.communicate(timeout=20)
+        # stdin stays open: closing it would end the chat by itself (end of input).
+        chat.wait(timeout=20)
+        assert chat.stderr is not None
+        out, err = chat.stdout.read(), chat.stderr.read()
     finally:
         chat.kill()
+        assert chat.stdin is not None
+        chat.stdin.close()
     assert chat.returncode == INTERRUPTED, err
     assert out.rstrip().endswith("Bye! Run it again any time.")
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
