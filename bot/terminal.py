@@ -20,10 +20,11 @@ from knowledge.matching import normalise
 
 QUIT = {"/quit", "/exit", "/q"}
 FORGET = "/forget"
-# Ctrl-C: 128 + SIGINT, what shells report for an interrupted program, so a script that
-# runs the chat (`clientwise chat && next-step`) stops instead of carrying on; the user
-# still gets the goodbye line and no traceback.
-INTERRUPTED = 130
+# Ctrl-C is how people leave an interactive chat, like Ctrl-D or /quit: the session ends
+# as asked and nothing failed, so exit 0 (not 130). Under `make run` a 130 would append
+# "make: *** [run] Error 130" to the goodbye; make itself still dies of the same SIGINT
+# (the terminal sends it to the whole foreground group), so a calling script still stops.
+INTERRUPTED = 0
 FORGET_YES, FORGET_NO = "forget_yes", "forget_no"
 
 
