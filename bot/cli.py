@@ -22,6 +22,7 @@ import sys
 from bot.config import ConfigError, load_settings
 from dialogs.engine import Engine
 from dialogs.flow import load_flow
+from knowledge.i18n import supported_language
 from knowledge.loader import KnowledgeError, load_knowledge
 
 
@@ -36,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (the default)")
     chat = sub.add_parser("chat", help="chat in the terminal")
     for p in (parser, run, chat):
-        p.add_argument("--lang", default="en", help="language of the terminal chat")
+        p.add_argument(
+            "--lang", default="en", help="language of the terminal chat (en, ru, ru-RU, …)"
+        )
     for p in (parser, run):
         p.add_argument(
             "--mode",
@@ -74,15 +77,21 @@ def main(argv: list[str] | None = None) -> int:
             f"{len(kb.businesses)} businesses, {len(kb.tactics)} tactics, {len(kb.faq)} FAQ"
         )
         return 0
-    if args.lang is not None and args.lang not in engine.kb.languages:
-        print(f"clientwise: --lang must be one of {sorted(engine.kb.languages)}", file=sys.stderr)
+    # triage and match read the text in its own language unless --lang says otherwise.
+    lang = supported_language(args.lang, engine.kb.languages) if args.lang is not None else None
+    if args.lang is not None and lang is None:
+        codes = ", ".join(sorted(engine.kb.languages))
+        print(
+            f"clientwise: unknown language {args.lang!r} for --lang; supported: {codes}",
+            file=sys.stderr,
+        )
         return 2
     if args.command in ("triage", "match"):
         from bot.interpret_cli import run_match, run_triage
 
         if args.command == "triage":
-            return run_triage(engine, args.text, args.lang, as_json=args.json)
-        return run_match(engine, args.text, args.lang, args.question, as_json=args.json)
+            return run_triage(engine, args.text, lang, as_json=args.json)
+        return run_match(engine, args.text, lang, args.question, as_json=args.json)
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -92,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     mode = getattr(args, "mode", "auto")
     if args.command == "chat" or (mode == "auto" and settings.telegram_bot_token is None):
-        return run_terminal(engine, args.lang)
+        return run_terminal(engine, lang or "en")
     if settings.telegram_bot_token is None:
         print(
             f"clientwise: invalid setting TELEGRAM_BOT_TOKEN: required in {mode} mode",

@@ -50,6 +50,7 @@ from dialogs.conversation import command_event
 from dialogs.engine import Engine
 from dialogs.events import Choose, Event, Help, Reply, Start, Triage, Typed
 from dialogs.state import DialogState
+from knowledge.i18n import supported_language
 from knowledge.schema import DEFAULT_LANG
 
 log = logging.getLogger("clientwise.telegram")
@@ -118,8 +119,7 @@ class TelegramFrontEnd:
     # --- helpers --------------------------------------------------------------------------
 
     def lang_for(self, language_code: str | None) -> str:
-        base = (language_code or "").split("-")[0].lower()
-        return base if base in self.kb.languages else DEFAULT_LANG
+        return supported_language(language_code, self.kb.languages) or DEFAULT_LANG
 
     def _note(self, **fields: object) -> None:
         note = update_note.get()
@@ -349,7 +349,9 @@ class TelegramFrontEnd:
         if self._is_group(update):
             self._done(update)
             return
-        await self._step(update, Help())
+        message = update.effective_message
+        event = command_event(message.text or "") if message is not None else None
+        await self._step(update, event if isinstance(event, Help) else Help())
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

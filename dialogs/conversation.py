@@ -35,6 +35,12 @@ COMMANDS: dict[str, type[Back | Help | Restart | Cancel]] = {
 }
 
 
+# Commands a transport answers itself (Telegram deletes stored data on /forget); where
+# none does, they get the plain help, as they are listed in it.
+TRANSPORT_COMMANDS = frozenset({"forget"})
+MAX_COMMAND = 32  # Telegram's limit for a command name; longer typed text is cut when echoed
+
+
 class ButtonNotFound(LookupError):
     """A script pressed a button that the last question did not show."""
 
@@ -57,8 +63,12 @@ def command_event(text: str, name: str | None = None) -> Event | None:
         return Triage(text=arg.strip())
     if command == "language":
         return Language(lang=arg.strip().casefold() or None)
+    if command in COMMANDS:
+        return COMMANDS[command]()
+    if command in TRANSPORT_COMMANDS:
+        return Help()
     # Unknown commands get the help text rather than being taken as an answer.
-    return COMMANDS.get(command, Help)()
+    return Help(unknown="/" + head.split("@", 1)[0][:MAX_COMMAND])
 
 
 def find_option(replies: list[Reply], button: str) -> tuple[ReplyOption, int | None] | None:

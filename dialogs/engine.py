@@ -43,6 +43,7 @@ from knowledge.language import detect_language
 from knowledge.loader import default_knowledge
 from knowledge.matching import match_option, normalise
 from knowledge.model import NOT_SURE, Knowledge, pick
+from knowledge.plausible import description_problem
 from knowledge.recommend import recommend
 from knowledge.schema import ModelId
 
@@ -130,7 +131,7 @@ class Engine:
             case Restart():
                 return self._restart(state)
             case Help():
-                return self._then_current(state, render.help_text(self.kb, state))
+                return self._then_current(state, render.help_text(self.kb, state, event.unknown))
             case Cancel():
                 # Pause, keeping the answers: /start offers to continue.
                 if state.phase != "asking":
@@ -404,6 +405,8 @@ class Engine:
             return self._notice(state, "empty_text")
         if normalise(text) in {normalise(pick(self.kb.questions_file.skip, state.lang))}:
             return self._advance(state, Answer(option=NOT_SURE))
+        if description_problem(self.kb, text) is not None:  # a keyboard mash, not a business
+            return self._notice(state, "not_a_description")
         if has_question_mark(text) or question_strength(self.kb, text, state.lang) == 2:
             faq = match_faq(self.kb, text, state.lang)
             if faq.id is not None:  # a question, not a description
@@ -419,7 +422,7 @@ class Engine:
         turn = self._advance(state, Answer(text=text))
         if business is None:
             return turn
-        note = render.prior_notice(self.kb, state, business.id, business.model)
+        note = render.prior_notice(self.kb, state, business.id, business.model, business.phrase)
         return Turn(turn.state, [note, *turn.replies])
 
     def _triage(self, state: DialogState, text: str) -> Turn:

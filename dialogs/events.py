@@ -39,6 +39,8 @@ class Restart(BaseModel):
 
 class Help(BaseModel):
     kind: Literal["help"] = "help"
+    # The unknown /command that brought the help up, said back to the user first.
+    unknown: str | None = None
 
 
 class Cancel(BaseModel):

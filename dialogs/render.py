@@ -72,9 +72,15 @@ def welcome(kb: Knowledge, flow: Flow, state: DialogState, name: str | None) -> 
 
 
 def language_menu(kb: Knowledge, state: DialogState) -> Reply:
-    """Each language in its own name, so anyone can find theirs."""
+    """Each language in its own name, so anyone can find theirs; the current one says so
+    in its own words (not the "your answer" mark of a question's options)."""
     options = [
-        ReplyOption(id=f"{LANGUAGE_PREFIX}{code}", label=name, selected=code == state.lang)
+        ReplyOption(
+            id=f"{LANGUAGE_PREFIX}{code}",
+            label=kb.text("language_current", state.lang, language=name)
+            if code == state.lang
+            else name,
+        )
         for code, name in kb.languages.items()
     ]
     return Reply(
@@ -101,8 +107,12 @@ def explain(kb: Knowledge, state: DialogState) -> Reply:
     )
 
 
-def help_text(kb: Knowledge, state: DialogState) -> Reply:
-    return Reply(kind="info", text=kb.text("help", state.lang))
+def help_text(kb: Knowledge, state: DialogState, unknown: str | None = None) -> Reply:
+    """The help; after an unknown /command, a line saying so comes first."""
+    text = kb.text("help", state.lang)
+    if unknown:
+        text = kb.text("unknown_command", state.lang, command=unknown) + "\n" + text
+    return Reply(kind="info", text=text)
 
 
 def notice(kb: Knowledge, state: DialogState, key: str, **values: object) -> Reply:
@@ -263,13 +273,17 @@ def _reason_short(kb: Knowledge, reason: Reason, lang: str) -> str:
     )
 
 
-def prior_notice(kb: Knowledge, state: DialogState, business_id: str, model: ModelId) -> Reply:
+def prior_notice(
+    kb: Knowledge, state: DialogState, business_id: str, model: ModelId, words: str = ""
+) -> Reply:
+    """The business echoed in the owner's own ``words`` (the phrase that named it:
+    "petrol station", not the label "Gas station"); its local name when there are none."""
     return Reply(
         kind="notice",
         text=kb.text(
             "prior_notice",
             state.lang,
-            business=_business_name(kb, business_id, state.lang),
+            business=words or _business_name(kb, business_id, state.lang),
             model=pick(kb.models[model].name, state.lang),
         ),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,16 @@ _LISTS = {  # top-level text lists: (base file, key)
     "question_endings": ("signals", "question_endings"),
 }
 _SINGLE = {"not_sure": ("questions", "not_sure"), "skip": ("questions", "skip")}
+
+
+def supported_language(code: str | None, supported: Iterable[str]) -> str | None:
+    """The supported language a code names, or None.
+
+    Case is ignored and a regional part dropped, so what Telegram sends ("ru-RU", "pt-br")
+    and what people type ("RU", "ro_RO") all reach the same two-letter code.
+    """
+    base = re.split(r"[-_]", (code or "").strip().casefold(), maxsplit=1)[0]
+    return base if base in set(supported) else None
 
 
 def _put(target: Raw, field: str, lang: str, value: Any) -> None:

@@ -109,4 +109,7 @@ REQUIRED_MESSAGES: dict[str, frozenset[str]] = {
     "terminal_prompt": _EMPTY,
     "terminal_selected": _EMPTY,
     "terminal_bye": _EMPTY,
+    "unknown_command": frozenset({"command"}),
+    "language_current": frozenset({"language"}),
+    "not_a_description": _EMPTY,
 }

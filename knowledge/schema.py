@@ -269,6 +269,26 @@ class SignalsFile(Strict):
 # --- classifier.yaml --------------------------------------------------------------------
 
 
+class DescriptionCheck(Strict):
+    """When typed text is no business description at all (see knowledge/plausible.py)."""
+
+    # Letters (any script) among the characters that are not spaces.
+    min_letter_share: float = Field(ge=0, le=1)
+    # One word longer than this (in a script written with spaces) holding at least
+    # giant_word_share of all letters is a keyboard mash, not a word.
+    max_word_letters: int = Field(ge=10, le=200)
+    giant_word_share: float = Field(ge=0, le=1)
+    # Share of the text made of one short chunk repeated ("aaaa", "asdfasdfasdf").
+    max_repeat_share: float = Field(ge=0, le=1)
+    # From this many letters on, at least min_known_share of the words (Thai: letter
+    # triples) must occur somewhere in the knowledge files, in any language.
+    check_words_from: int = Field(ge=1, le=2000)
+    min_known_share: float = Field(ge=0, le=1)
+    # A longer word also counts as known when a known word starts with the same letters,
+    # so inflected forms ("müşterilerimiz", "магазинами") are recognised.
+    stem_letters: int = Field(ge=2, le=20)
+
+
 class ClassifierSettings(Strict):
     # Hybrid rule (see knowledge/classifier.py): both sides at least this share of the
     # answered weight ...
@@ -292,6 +312,7 @@ class ClassifierSettings(Strict):
     business_cutoff: float = Field(ge=0, le=100)
     faq_cutoff: float = Field(ge=0, le=100)
     token_cutoff: float = Field(ge=0, le=100)
+    description_check: DescriptionCheck
 
 
 class ClassifierFile(Strict):

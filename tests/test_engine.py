@@ -110,7 +110,9 @@ def test_forged_option_is_refused_without_changing_state(engine: Engine, forged:
 
 
 def test_very_long_description_is_kept_but_capped(engine: Engine) -> None:
-    state = engine.step(_asking(engine), Typed(text="bakery " * 2000)).state
+    # A long real description ("bakery " * 2000 is one word repeated: asked again now).
+    long = "We run a small bakery with walk-in customers and a few catering contracts. " * 30
+    state = engine.step(_asking(engine), Typed(text=long)).state
     text = state.answers["business"].text
     assert text is not None and len(text) == MAX_DESCRIPTION and text.endswith("…")
 

@@ -125,6 +125,7 @@ async def test_only_the_asker_can_confirm_forget(tg: BotHarness) -> None:
 async def test_unknown_commands_get_help_in_private_and_silence_in_groups(tg: BotHarness) -> None:
     replies = await TelegramConversation(tg, ANA).send("/foo")
     assert any("/restart" in r.text for r in replies)
+    assert any("/foo" in r.text for r in replies)  # says which command it does not know
     before = len(tg.fake.method_calls("sendMessage"))
     await tg.settle(tg.fake.send_text(BORIS, "/weather@other_bot", chat=GROUP))
     await tg.settle(tg.fake.send_text(BORIS, "/foo", chat=GROUP))

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.terminal import run_terminal
+from bot.terminal import INTERRUPTED, run_terminal
+from dialogs.conversation import command_event
 from dialogs.engine import Engine
+from dialogs.events import Help
+from knowledge.i18n import supported_language
 from tests.processes import ROOT, clean_env
 
 LAW_FIRM = "\n".join(
@@ -138,3 +142,114 @@ def test_match_command(args: list[str], kind: str, field: str, value: object) ->
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["kind"] == kind and data[field] == value
+
+
+def _chat(engine: Engine, lines: list[str], lang: str = "en") -> str:
+    out = io.StringIO()
+    assert run_terminal(engine, lang, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out) == 0
+    return out.getvalue()
+
+
+def test_ctrl_c_says_goodbye_at_once() -> None:
+    """The first Ctrl-C ends the chat (asyncio.run used to swallow it while reading)."""
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=clean_env(),
+        # A shell running tests in the background may ignore SIGINT for its children.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        assert chat.stdout is not None
+        seen = ""
+        while "> " not in seen:  # the greeting and the prompt: now reading stdin
+            seen += chat.stdout.read(1) or pytest.fail(f"chat ended early: {seen}")
+        chat.send_signal(signal.SIGINT)
+        # stdin stays open: closing it would end the chat by itself (end of input).
+        chat.wait(timeout=20)
+        assert chat.stderr is not None
+        out, err = chat.stdout.read(), chat.stderr.read()
+    finally:
+        chat.kill()
+        assert chat.stdin is not None
+        chat.stdin.close()
+    assert chat.returncode == INTERRUPTED == 0, err
+    assert out.rstrip().endswith("Bye! Run it again any time.")
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
+def test_forget_clears_the_session_after_a_yes(engine: Engine) -> None:
+    kb = engine.kb
+    text = _chat(engine, ["1", "we are a law firm", "yes", "/forget", "1", "/start"])
+    assert kb.text("forget_confirm", "en") in text
+    assert kb.text("forgotten", "en") in text
+    after = text.split(kb.text("forgotten", "en"))[1]
+    assert "You stopped at question" not in after  # nothing left to resume
+    assert "In 12 quick questions" in after
+
+
+def test_forget_keeps_the_answers_on_anything_but_yes(engine: Engine) -> None:
+    kb = engine.kb
+    text = _chat(engine, ["1", "we are a law firm", "yes", "/forget", "2", "/start"])
+    assert kb.text("forget_kept", "en") in text and kb.text("forgotten", "en") not in text
+    assert "You stopped at question 3" in text.split(kb.text("forget_kept", "en"))[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "th"])
+def test_unknown_command_says_so_then_helps(engine: Engine, lang: str) -> None:
+    text = _chat(engine, ["/foo"], lang)
+    assert engine.kb.text("unknown_command", lang, command="/foo") in text
+    assert engine.kb.text("help", lang) in text
+
+
+def test_forget_is_no_unknown_command_where_the_transport_leaves_it() -> None:
+    assert command_event("/forget") == Help()
+    assert command_event("/foo@bot now") == Help(unknown="/foo")
+
+
+def test_terminal_lines_follow_a_language_switch(engine: Engine) -> None:
+    text = _chat(engine, ["/language ru"])
+    assert text.rstrip().endswith(engine.kb.text("terminal_bye", "ru"))
+
+
+def test_language_menu_marks_the_current_language_as_current(engine: Engine) -> None:
+    kb = engine.kb
+    text = _chat(engine, ["/language"], "ro")
+    assert kb.text("language_current", "ro", language=kb.languages["ro"]) in text
+    assert kb.text("terminal_selected", "ro") not in text  # not "(your answer)"
+
+
+@pytest.mark.parametrize(
+    ("code", "lang"),
+    [("ru-RU", "ru"), ("RU", "ru"), ("ro_RO", "ro"), (" th ", "th"), ("pt-BR", None), ("", None)],
+)
+def test_language_codes_are_read_like_telegrams(code: str, lang: str | None) -> None:
+    assert supported_language(code, ["en", "id", "th", "tr", "ru", "ro"]) == lang
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["chat", "--lang", "ru-RU"],
+        ["--lang", "RU"],
+        ["triage", "--lang", "Ru", "юридическая фирма"],
+        ["match", "--lang", "ru-ru", "да"],
+    ],
+)
+def test_lang_accepts_regional_and_upper_case_codes(engine: Engine, args: list[str]) -> None:
+    result = _bot({}, args)
+    assert result.returncode == 0, result.stderr
+    if "triage" not in args and "match" not in args:
+        assert engine.kb.text("terminal_bye", "ru") in result.stdout
+
+
+@pytest.mark.parametrize("command", [["chat"], ["triage"], ["match"]])
+def test_unknown_lang_is_one_line_listing_the_codes(command: list[str]) -> None:
+    result = _bot({}, [*command, "--lang", "pt-BR", *(["x"] if command != ["chat"] else [])])
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "pt-BR" in result.stderr and "en, id, ro, ru, th, tr" in result.stderr
