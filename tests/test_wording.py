@@ -1,0 +1,81 @@
+"""What owners read in each language: no English left inside another language's texts,
+every command listed in /help, and no tactic that says "this week" twice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from knowledge.loader import DATA_DIR, default_knowledge, read_yaml
+from knowledge.model import DEFAULT_LANG, pick
+
+KB = default_knowledge()
+LANGS = sorted(KB.languages)
+OTHER_LANGS = [lang for lang in LANGS if lang != DEFAULT_LANG]
+
+# English business words a translator tends to leave in place. Only what owners would
+# not say in their own language: loanwords they use ("online", "email") are fine.
+KNOWN_ENGLISH = re.compile(
+    r"\b(retainer|checkout|check-out|net promoter|promoter score|onboarding|upsell|walk-in)\b"
+    r"|รีเทนเนอร์",
+    re.IGNORECASE,
+)
+# Keys whose values are what people type (matched against), not what the bot says.
+TYPED_KEYS = {
+    "synonyms", "cues", "phrases", "not_sure_synonyms", "negations", "question_words",
+    "question_auxiliaries", "served_markers", "question_endings",
+}  # fmt: skip
+# How each language says "this week" in a tactic's first step.
+THIS_WEEK = {
+    "en": r"this week",
+    "id": r"minggu ini",
+    "th": r"สัปดาห์นี้",
+    "tr": r"bu hafta",
+    "ru": r"на этой неделе",
+    "ro": r"săptămâna (aceasta|asta)",
+}
+
+
+def _shown_texts(node: object, path: str = "") -> list[tuple[str, str]]:
+    """Every text of a translation file the bot shows, with its dotted path."""
+    if isinstance(node, str):
+        return [(path, node)]
+    if not isinstance(node, dict):
+        return []  # lists are typed phrasings (FAQ samples, synonyms)
+    out: list[tuple[str, str]] = []
+    for key, value in node.items():
+        if key in TYPED_KEYS or key.endswith("_words"):
+            continue
+        out += _shown_texts(value, f"{path}.{key}" if path else str(key))
+    return out
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+def test_no_english_business_words_inside_other_languages(lang: str) -> None:
+    texts = _shown_texts(read_yaml(DATA_DIR / "i18n" / f"{lang}.yaml"))
+    assert texts, "nothing read"
+    left = [(path, m.group(0)) for path, text in texts for m in KNOWN_ENGLISH.finditer(text)]
+    assert left == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help_lists_every_command(lang: str) -> None:
+    commands = set(re.findall(r"^/\w+", KB.text("help", DEFAULT_LANG), re.MULTILINE))
+    assert "/language" in commands
+    shown = set(re.findall(r"/\w+", KB.text("help", lang)))
+    assert commands <= shown, commands - shown
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_tactic_says_this_week_twice(lang: str) -> None:
+    week = re.compile(THIS_WEEK[lang], re.IGNORECASE)
+    for n, tactic in enumerate(KB.tactics, 1):
+        line = KB.text(
+            "tactic_line",
+            lang,
+            n=n,
+            title=pick(tactic.title, lang),
+            first_step=pick(tactic.first_step, lang),
+        )
+        assert len(week.findall(line)) <= 1, line
