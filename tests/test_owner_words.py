@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.interpret import interpret_answer
+from knowledge.interpret import faq_for, interpret_answer
 from knowledge.loader import default_knowledge
 
 KB = default_knowledge()
@@ -33,3 +33,18 @@ def test_companies_sign_private_people_dont_is_sometimes(lang: str, text: str) -
     # offered for confirmation (a guess just under the take line).
     meaning = interpret_answer(KB, "contract", text, lang)
     assert (meaning.kind, meaning.option) == ("option", "sometimes")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "topic"),
+    [
+        # The old Turkish term is gone from the screens but still understood when typed.
+        ("tr", "danışan ile müşteri farkı ne", "difference"),
+        ("tr", "sürekli müşterimi kurumsal müşteriye nasıl çeviririm", "customers_to_clients"),
+        ("tr", "sözleşmeli müşteri neden daha iyi", "why_prefer_clients"),
+        ("th", "จะเปลี่ยนลูกค้าประจำให้เป็นลูกค้าองค์กรได้ยังไง", "customers_to_clients"),
+        ("th", "ธุรกิจแบบไหนมีลูกค้าองค์กร", "client_examples"),
+    ],
+)
+def test_everyday_words_for_the_two_buyers_find_the_faq(lang: str, text: str, topic: str) -> None:
+    assert faq_for(KB, text, lang) == topic

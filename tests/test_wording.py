@@ -1,5 +1,6 @@
 """What owners read in each language: no English left inside another language's texts,
-every command listed in /help, and no tactic that says "this week" twice."""
+every command listed in /help, no tactic that says "this week" twice, and the words for
+the two kinds of buyer that native readers asked for (Turkish, Thai)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,21 @@ def test_no_tactic_says_this_week_twice(lang: str) -> None:
             first_step=pick(tactic.first_step, lang),
         )
         assert len(week.findall(line)) <= 1, line
+
+
+def test_turkish_screens_say_contracted_customer_not_danisan() -> None:
+    # "danışan" reads as a therapy client; owners say "müşteri", qualified.
+    texts = _shown_texts(read_yaml(DATA_DIR / "i18n" / "tr.yaml"))
+    left = [path for path, text in texts if "danışan" in text.casefold().replace("i̇", "i")]
+    assert left == []
+    assert "DANIŞAN" not in pick(KB.models["client"].headline, "tr")
+    assert KB.term("client", "tr") == "sözleşmeli müşteri"
+
+
+def test_thai_headline_is_not_an_employer_type_business() -> None:
+    # "ธุรกิจแบบผู้ว่าจ้าง" reads as "an employer-type business".
+    for model in KB.models.values():
+        assert "แบบผู้ว่าจ้าง" not in pick(model.headline, "th") + pick(model.name, "th")
+    meaning = pick(KB.glossary.client.meaning, "th")
+    assert "ลูกค้าองค์กร" in meaning and "ลูกความ" in meaning
+    assert "ลูกค้าประจำ" not in meaning  # regulars are customers in the questionnaire
