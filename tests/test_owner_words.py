@@ -38,6 +38,8 @@ def test_companies_sign_private_people_dont_is_sometimes(lang: str, text: str) -
 @pytest.mark.parametrize(
     ("lang", "text", "topic"),
     [
+        ("en", "how do i turn a regular customer into a corporate one?", "customers_to_clients"),
+        ("ro", "cum fac din clienții obișnuiți clienți cu contract", "customers_to_clients"),
         # The old Turkish term is gone from the screens but still understood when typed.
         ("tr", "danışan ile müşteri farkı ne", "difference"),
         ("tr", "sürekli müşterimi kurumsal müşteriye nasıl çeviririm", "customers_to_clients"),
