@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, with_english
-from knowledge.phrases import PhraseIndex, clause_numbers, normalise, unspaced
+from knowledge.phrases import Hit, PhraseIndex, clause_numbers, normalise, unspaced, words
 from knowledge.schema import Option
 
 __all__ = ["OptionMatch", "match_option", "normalise"]
@@ -64,6 +64,7 @@ class _Index:
     negation_phrases: tuple[tuple[str, ...], ...]  # every negation, in words ("n", "as")
     no_words: frozenset[str]  # the plain "no" of an answer ("nope", "нет"), normalised
     negating_infixes: tuple[str, ...]  # "miyor" in "istemiyoruz", normalised
+    trailing: frozenset[str]  # negations after the phrase they deny ("не"), normalised
     splits: tuple[tuple[str, str], ...]  # ("some", "others"), normalised
     contrasts: tuple[tuple[str, ...], ...]  # ("but",), ("apart", "from"), normalised
     affirmations: frozenset[str]  # "yes" words, normalised
@@ -136,6 +137,9 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
         no_words=frozenset(normalise(w) for w in with_english(kb.signals_file.no_words, lang)),
         negating_infixes=tuple(
             normalise(w) for w in with_english(kb.signals_file.negating_infixes, lang)
+        ),
+        trailing=frozenset(
+            normalise(w) for w in with_english(kb.signals_file.trailing_negations, lang)
         ),
         durations=tuple((o.days[0], o.days[1], o.id) for o in question.options if o.days),
         units=tuple(
@@ -223,13 +227,24 @@ def _is_count(token: str) -> bool:
     return _COUNT.match(token) is not None
 
 
-def _qualified(tokens: list[str], contrasts: tuple[tuple[str, ...], ...]) -> bool:
+def _qualified(
+    tokens: list[str],
+    contrasts: tuple[tuple[str, ...], ...],
+    clauses: list[int],
+    answered: set[int],
+) -> bool:
     """An answer like "standard, but they pick the colour": a contrast word after the first
-    word, with at least two words after it."""
+    word, with at least two words after it, in a clause that holds the answer or opening
+    the clause after one. A contrast inside a remark of its own qualifies the remark:
+    "çok sayıda küçük sipariş, tek tek az ama toplamda iyi" (small one by one, but good in
+    total) still answers "many small"."""
     for phrase in contrasts:
         n = len(phrase)
         for at in range(1, len(tokens) - n - 1):
-            if tuple(tokens[at : at + n]) == phrase:
+            if tuple(tokens[at : at + n]) != phrase:
+                continue
+            opens = clauses[at] != clauses[at - 1] and clauses[at - 1] in answered
+            if clauses[at] in answered or opens:
                 return True
     return False
 
@@ -262,6 +277,41 @@ def _hedged(
         n = len(phrase)
         if any(tuple(before[j : j + n]) == phrase for j in range(len(before) - n + 1)):
             return True
+    return False
+
+
+# A negation after a phrase denies it with at most this many words between them
+# ("одинаковых заказов не бывает") and this many words after it in the clause (the verb).
+TRAILING_GAP = 1
+TRAILING_TAIL = 2
+THAI_TRAILING_GAP = 4  # letters between a Thai phrase and its negation ("…สัญญาผมไม่รับ")
+_THAI_NO_MATTER = normalise("ไม่ว่า")  # "no matter …" denies nothing
+
+
+def _denied_after(
+    hit: Hit, hits: list[Hit], tokens: list[str], clauses: list[int], trailing: frozenset[str]
+) -> bool:
+    """The phrase is denied by a negation that follows it, as Russian and Thai say it:
+    "к конкурентам не уходят" (they don't leave for competitors), "ไม่มีสัญญาผมไม่รับ"
+    (no contract, I don't take the job). Not when the negation denies a phrase of its own
+    after it ("индивидуально не по шаблону")."""
+    if not trailing:
+        return False
+    if unspaced(hit.phrase):  # Thai: within the same run of letters
+        after = tokens[hit.start][len(hit.before) + len(normalise(hit.phrase)) :]
+        near = after[: THAI_TRAILING_GAP + max(map(len, trailing))]
+        near = near.replace(_THAI_NO_MATTER, " ")
+        return any(0 <= near.find(n) <= THAI_TRAILING_GAP for n in trailing if unspaced(n))
+    clause = clauses[hit.start]
+    for at in range(hit.end, min(hit.end + TRAILING_GAP + 1, len(tokens))):
+        if clauses[at] != clause:
+            return False
+        if tokens[at] in trailing:
+            tail = clauses[at + 1 :].count(clause)
+            denies_next = any(
+                h.start > at and clauses[h.start] == clause and h.negated for h in hits
+            )
+            return 0 < tail <= TRAILING_TAIL and not denies_next
     return False
 
 
@@ -374,7 +424,10 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
 
     # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
     hedge: str | None = None  # the option a hedged "no" ("I wouldn't say no") would be
-    for hit in index.inside.find(text):
+    hits = index.inside.find(text)
+    denied: set[str] = set()  # options named only to be denied ("не уходят к конкурентам")
+    answered: set[int] = {clauses[0]} if prefix is not None else set()  # clauses with a hit
+    for hit in hits:
         phrase = normalise(hit.phrase)
         if clauses[hit.start] != clauses[hit.end - 1]:
             continue  # "gak, selalu …" (no, always …) is no "gak selalu" (not always)
@@ -408,9 +461,11 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         # After an opening "no", the question's own words are its subject, not another
         # answer: "no, what contracts — people just pay at the till".
         echoes_question = prefix is not None and set(phrase.split()) <= index.question_words
+        if hit.negated or _denied_after(hit, hits, tokens, clauses, index.trailing):
+            denied.add(hit.key)
+            continue
         if (
-            hit.negated
-            or bare_negation
+            bare_negation
             or bare_yes
             or echoes_question
             or (hit.key == NOT_SURE and not shrug_ok)
@@ -421,6 +476,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             continue
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)
+        answered.add(clauses[hit.start])
     if hedge is not None:
         # Neither "No" nor "Yes": the owner is asked (both readings offered where the
         # question has a "some of each" answer), unless other words answer.
@@ -437,7 +493,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     if prefix is not None and prefix[0] not in (NOT_SURE, index.mixed):
         pure.add(prefix[0])
     two_ways = len(pure) >= 2 or (pure and index.mixed in best)
-    qualified = bool(pure) and _qualified(tokens, index.contrasts)
+    qualified = bool(pure) and _qualified(tokens, index.contrasts, clauses, answered)
     if index.mixed and (two_ways or qualified or _splits_two_ways(norm, index.splits)):
         # "half big accounts, half walk-ins", "both, referrals and ads": two different
         # answers at once most likely mean "a mix"; so does one side plus the middle
@@ -451,6 +507,10 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
             return OptionMatch(None, prefix[1], (prefix[0], rivals[0]))
     if best:
         return _decide(best)
+    if denied:
+        # An answer named and denied says what the owner does not do; one or two stray
+        # telling words are no reading of what they do: asked again.
+        return OptionMatch(None, 0.0)
     return _keyword_vote(kb, question_id, text, lang)
 
 
@@ -559,17 +619,35 @@ def _keywords(kb: Knowledge, question_id: str, lang: str) -> PhraseIndex:
     return PhraseIndex(telling, negations, token_cutoff=kb.settings.token_cutoff, stems=True)
 
 
+def _plural_of(typed: list[str], known: list[str]) -> bool:
+    """The typed words are the known ones with a plural "s" added to one of them."""
+    return typed != known and [t.removesuffix("s") for t in typed] == [
+        k.removesuffix("s") for k in known
+    ]
+
+
 def _keyword_vote(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
     """Last resort for free sentences: count each option's telling words.
 
     "they check prices everywhere before buying" has two words that only the "shop
     around" option uses. A clear majority is offered as a guess; a tie is asked.
     """
-    if len(normalise(text).split()) < 2:  # a lone word is a label, a synonym or nothing
+    tokens = normalise(text).split()
+    if len(tokens) < 2:  # a lone word is a label, a synonym or nothing
         return OptionMatch(None, 0.0)
+    index = _index(kb, question_id, lang)
+    asked, clauses = index.question_words, clause_numbers(text)
+    hits = _keywords(kb, question_id, lang).find(text)
     votes: dict[str, int] = {}
-    for hit in _keywords(kb, question_id, lang).find(text):
-        if not hit.negated:
+    for hit in hits:
+        if _denied_after(hit, hits, tokens, clauses, index.trailing):
+            continue  # "к конкурентам не уходят" is no vote for shopping around
+        # The question's plural, typed as it asks it, is its subject, not the option's
+        # singular: "our products are good quality" at "How many products …?" says
+        # nothing of "One main product".
+        typed = tokens[hit.start : hit.end]
+        echo = set(typed) <= asked and _plural_of(typed, words(hit.phrase))
+        if not hit.negated and not echo:
             votes[hit.key] = votes.get(hit.key, 0) + 1
     if not votes:
         return OptionMatch(None, 0.0)

@@ -251,6 +251,9 @@ class SignalsFile(Strict):
     no_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Parts inside a word that negate it (Turkish "iste-mi-yoruz", "gel-mez").
     negating_infixes: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    # Negations that follow the phrase they deny, right before the verb closing the clause
+    # ("двух одинаковых заказов не бывает", Thai "ไม่มีสัญญาผมไม่รับ").
+    trailing_negations: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Negations that ask ("bisa gak …?"): ignored when finding a question's topic.
     asking_negations: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Subjects the bot does not cover ("tax"): no FAQ topic is guessed for them.

@@ -46,7 +46,7 @@ def test_typed_answers_never_guess_a_wrong_option(scores: tuple[str, dict[str, S
 # Wrong options pre-selected (guesses) on the read hold-outs as measured when this guard
 # was set: a ceiling, never to rise — lower it when a fix brings one down. Options *taken*
 # wrongly are held at 0.
-HOLDOUT_WRONG_GUESSES = {"holdout": 2, "holdout2": 3}
+HOLDOUT_WRONG_GUESSES = {"holdout": 0, "holdout2": 0}
 
 
 @pytest.mark.parametrize("name", sorted(HOLDOUT_WRONG_GUESSES))

@@ -179,3 +179,50 @@ def test_a_shrug_with_an_object_is_no_shrug(kb: Knowledge) -> None:
     # "the others I don't know": about the others, not "Not sure".
     found = match_option(kb, "relationship", "постоянных человек двадцать, остальных не знаю", "ru")
     assert found.option != "not_sure"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "option"),
+    [
+        # Russian and Thai put the negation after what it denies, before the closing verb.
+        ("ru", "customisation", "шьём по меркам, двух одинаковых платьев не бывает", "tailored"),
+        ("ru", "exclusivity", "клиенты держатся за нас, к другим не уходят", "only_us"),
+        ("th", "contract", "ทำสัญญาทุกครั้ง ไม่มีสัญญาไม่ทำ", "usually"),
+        ("th", "customisation", "ทำตามสั่งทุกชิ้น แบบเดียวกันไม่มี", "tailored"),
+    ],
+)
+def test_a_negation_after_the_phrase_denies_it(
+    kb: Knowledge, lang: str, question: str, text: str, option: str
+) -> None:
+    meaning = interpret_answer(kb, question, text, lang)
+    assert (meaning.kind, meaning.option) == ("option", option)
+
+
+def test_a_negation_of_the_next_phrase_leaves_the_one_before_it(kb: Knowledge) -> None:
+    # "не по шаблону" (not from a template) denies the template, not "индивидуально".
+    meaning = interpret_answer(kb, "customisation", "индивидуально не по шаблону", "ru")
+    assert (meaning.kind, meaning.option) == ("option", "tailored")
+
+
+def test_a_denied_telling_word_is_no_vote(kb: Knowledge) -> None:
+    # "к конкурентам не переходят": they do not go to competitors — no "shop around", and
+    # with that phrase denied, one stray word ("остаётся") is no reading of "a mix".
+    text = "кто пришёл, тот остаётся, к конкурентам не переходят"
+    meaning = interpret_answer(kb, "exclusivity", text, "ru")
+    assert meaning.option not in ("shop_around", "mix")
+
+
+def test_a_contrast_inside_a_remark_of_its_own_qualifies_the_remark(kb: Knowledge) -> None:
+    # "each buys little, but together it adds up": still "many small", not "a mix".
+    text = "çok sayıda küçük müşteri, her biri az alıyor ama hepsi birlikte iyi"
+    meaning = interpret_answer(kb, "concentration", text, "tr")
+    assert (meaning.kind, meaning.option) == ("option", "many_small")
+    # Right after the answer, the contrast still qualifies it.
+    qualified = match_option(kb, "customisation", "standard, but u can pick the colour", "en")
+    assert qualified.option == "some_options"
+
+
+@pytest.mark.parametrize("text", ["we make good products", "our products are handmade"])
+def test_the_questions_own_plural_is_no_vote_for_the_singular(kb: Knowledge, text: str) -> None:
+    # At "How many products …?", "products" is the subject, not "One main product".
+    assert interpret_answer(kb, "product_range", text, "en").option is None
