@@ -11,6 +11,10 @@ sign (offered for confirmation, never taken), "yes, sometimes" means sometimes; 
 negated in its own clause ("I wouldn't say no") is a hedge, never read as No.
 Two different options scoring within ``TIE_MARGIN`` of each other are reported as
 ambiguous instead of guessed, so the dialog can ask "did you mean A or B?".
+A phrase is denied by a negation before it, or, in languages that say it so, after it
+("к конкурентам не уходят"). A reading taken from phrases inside a sentence must clear a
+stricter bar (``_cautious``): a negation no phrase accounts for, or a second answer that
+would be taken too, and it is asked about instead.
 """
 
 from __future__ import annotations
@@ -23,7 +27,16 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, with_english
-from knowledge.phrases import Hit, PhraseIndex, clause_numbers, normalise, unspaced, words
+from knowledge.phrases import (
+    NEGATION_WINDOW,
+    THAI_REACH,
+    Hit,
+    PhraseIndex,
+    clause_numbers,
+    normalise,
+    unspaced,
+    words,
+)
 from knowledge.schema import Option
 
 __all__ = ["OptionMatch", "match_option", "normalise"]
@@ -425,6 +438,8 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
     # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
     hedge: str | None = None  # the option a hedged "no" ("I wouldn't say no") would be
     hits = index.inside.find(text)
+    counted: dict[str, list[Hit]] = {}  # the hits each option is read from
+    explained: list[Hit] = []  # hits read or denied: the negations they account for
     denied: set[str] = set()  # options named only to be denied ("не уходят к конкурентам")
     answered: set[int] = {clauses[0]} if prefix is not None else set()  # clauses with a hit
     for hit in hits:
@@ -463,6 +478,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         echoes_question = prefix is not None and set(phrase.split()) <= index.question_words
         if hit.negated or _denied_after(hit, hits, tokens, clauses, index.trailing):
             denied.add(hit.key)
+            explained.append(hit)
             continue
         if (
             bare_negation
@@ -477,6 +493,8 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
         best[hit.key] = max(best.get(hit.key, 0.0), score)
         answered.add(clauses[hit.start])
+        counted.setdefault(hit.key, []).append(hit)
+        explained.append(hit)
     if hedge is not None:
         # Neither "No" nor "Yes": the owner is asked (both readings offered where the
         # question has a "some of each" answer), unless other words answer.
@@ -506,7 +524,7 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         if rivals:  # "weeks or months": the opening word does not settle it
             return OptionMatch(None, prefix[1], (prefix[0], rivals[0]))
     if best:
-        return _decide(best)
+        return _cautious(_decide(best), best, counted, tokens, clauses, explained, index)
     if denied:
         # An answer named and denied says what the owner does not do; one or two stray
         # telling words are no reading of what they do: asked again.
@@ -522,6 +540,92 @@ CONTRADICTED_SCORE = KEYWORD_SCORE + 0.5
 # What follows an opening yes/no must be read at least this surely (a phrase, not a guess
 # from telling words or from two halves) to overrule it.
 SURE_REST = 80.0
+
+
+# A second answer scoring this close to a taken one, and high enough to be taken itself,
+# makes the owner choose ("did you mean A or B?") instead of the bot.
+NEAR_TAKE = 6.0
+
+
+def _cautious(
+    decided: OptionMatch,
+    best: dict[str, float],
+    counted: dict[str, list[Hit]],
+    tokens: list[str],
+    clauses: list[int],
+    hits: list[Hit],
+    index: _Index,
+) -> OptionMatch:
+    """A reading from phrases inside a sentence, held to a stricter bar before it is taken.
+
+    A negation in the answer's own clause that no phrase accounts for may turn it round
+    ("…, а вот договор так и не …"): asked again. An opening plain "yes"/"no" is the answer
+    itself, the rest only explains it ("nah nothing on paper"); a shrug is never harmful.
+    A second answer that would be taken too and scores within ``NEAR_TAKE``: asked which.
+    """
+    top = decided.option
+    if top is None or decided.score < SURE_REST:
+        return decided
+    won = counted.get(top, [])
+    plain = index.no_words | index.affirmations
+    opening = any(h.start == 0 and normalise(h.phrase) in plain for h in won)
+    if top != NOT_SURE and not opening and _stray_negation(tokens, clauses, hits, index, won):
+        return OptionMatch(None, 0.0)
+    runner_up = max(
+        ((o, score) for o, score in best.items() if o != top), key=lambda kv: kv[1], default=None
+    )
+    if runner_up and runner_up[1] >= SURE_REST and decided.score - runner_up[1] < NEAR_TAKE:
+        return OptionMatch(None, decided.score, (top, runner_up[0]))
+    return decided
+
+
+def _stray_negation(
+    tokens: list[str], clauses: list[int], hits: list[Hit], index: _Index, won: list[Hit]
+) -> bool:
+    """A negation in a clause of the answer's phrases that none of ``hits`` (those read or
+    denied) accounts for: not inside one, not just before one (negating it), not just after
+    one as a trailing negation (denying it).
+    Thai negations are looked for inside the answer's run of letters the same way."""
+    mine = {clauses[h.start] for h in won}
+    for at, token in enumerate(tokens):
+        if clauses[at] not in mine:
+            continue
+        if unspaced(token):  # a space parts Thai phrases: only the answer's own run counts
+            if any(h.start == at for h in won) and _stray_thai_negation(at, token, hits, index):
+                return True
+            continue
+        negation = token in index.negations or token in index.trailing
+        if not negation and not any(part in token[2:] for part in index.negating_infixes):
+            continue
+        reach = TRAILING_GAP + 1 if token in index.trailing else 0
+        near = (
+            h.start - NEGATION_WINDOW <= at < h.end + reach
+            for h in hits
+            if clauses[h.start] == clauses[at]
+        )
+        if not any(near):
+            return True
+    return False
+
+
+def _stray_thai_negation(at: int, token: str, hits: list[Hit], index: _Index) -> bool:
+    """A Thai negation inside the run ``token`` with no phrase of the run within reach."""
+    spans = [
+        (len(h.before), len(h.before) + len(normalise(h.phrase)))
+        for h in hits
+        if h.start == at and unspaced(h.phrase)
+    ]
+    for negation in (n for n in index.negations | index.trailing if unspaced(n)):
+        found = token.find(negation)
+        while found >= 0:
+            end = found + len(negation)
+            if not any(
+                start - THAI_REACH <= found and end <= stop + THAI_TRAILING_GAP + len(negation)
+                for start, stop in spans
+            ):
+                return True
+            found = token.find(negation, found + 1)
+    return False
 
 
 def _hedge_choice(index: _Index, hedged: str) -> OptionMatch:
@@ -639,19 +743,26 @@ def _keyword_vote(kb: Knowledge, question_id: str, text: str, lang: str) -> Opti
     asked, clauses = index.question_words, clause_numbers(text)
     hits = _keywords(kb, question_id, lang).find(text)
     votes: dict[str, int] = {}
+    explained: list[Hit] = []  # telling words denied
+    voted: list[Hit] = []
     for hit in hits:
-        if _denied_after(hit, hits, tokens, clauses, index.trailing):
+        if hit.negated or _denied_after(hit, hits, tokens, clauses, index.trailing):
+            explained.append(hit)
             continue  # "к конкурентам не уходят" is no vote for shopping around
         # The question's plural, typed as it asks it, is its subject, not the option's
         # singular: "our products are good quality" at "How many products …?" says
         # nothing of "One main product".
         typed = tokens[hit.start : hit.end]
         echo = set(typed) <= asked and _plural_of(typed, words(hit.phrase))
-        if not hit.negated and not echo:
+        if not echo:
             votes[hit.key] = votes.get(hit.key, 0) + 1
+            voted.append(hit)
     if not votes:
         return OptionMatch(None, 0.0)
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    winner = [h for h in voted if h.key == ranked[0][0]]
+    if _stray_negation(tokens, clauses, explained + voted, index, winner):
+        return OptionMatch(None, 0.0)  # telling words and a stray negation
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return OptionMatch(None, KEYWORD_SCORE, (ranked[0][0], ranked[1][0]))
     return OptionMatch(ranked[0][0], KEYWORD_SCORE)

@@ -226,3 +226,34 @@ def test_a_contrast_inside_a_remark_of_its_own_qualifies_the_remark(kb: Knowledg
 def test_the_questions_own_plural_is_no_vote_for_the_singular(kb: Knowledge, text: str) -> None:
     # At "How many products …?", "products" is the subject, not "One main product".
     assert interpret_answer(kb, "product_range", text, "en").option is None
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("sales_cycle", "same day is not how it works here"),
+        ("support", "ongoing support is something we never offered"),
+        ("customisation", "tailored work is not something we do here"),
+    ],
+)
+def test_a_negation_no_phrase_accounts_for_holds_the_reading_back(
+    kb: Knowledge, question: str, text: str
+) -> None:
+    # The answer's phrase opens the sentence, a negation later in its clause turns it round.
+    assert interpret_answer(kb, question, text, "en").kind != "option"
+
+
+def test_an_opening_plain_no_is_the_answer_whatever_negation_follows(kb: Knowledge) -> None:
+    meaning = interpret_answer(kb, "contract", "nah nothing on paper lol", "en")
+    assert (meaning.kind, meaning.option) == ("option", "never")
+
+
+def test_a_second_answer_near_the_take_line_is_asked_about(kb: Knowledge) -> None:
+    from knowledge.matching import OptionMatch, _cautious, _index
+
+    index = _index(kb, "sales_cycle", "en")
+    best = {"same_day": 90.0, "days_weeks": 85.5}
+    found = _cautious(OptionMatch("same_day", 90.0), best, {}, ["x"], [0], [], index)
+    assert (found.option, found.alternatives) == (None, ("same_day", "days_weeks"))
+    clear = _cautious(OptionMatch("same_day", 90.0), {"same_day": 90.0}, {}, ["x"], [0], [], index)
+    assert clear.option == "same_day"
