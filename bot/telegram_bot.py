@@ -1,10 +1,12 @@
 """Telegram front end: python-telegram-bot handlers around the pure dialog engine.
 
 For every update: drop it if it was already handled (``processed_updates``), load the
-chat member's state, step the engine, commit the new state (and any finished result) in
-one transaction, then deliver the replies — the question message is edited in place when
-a button was tapped. Buttons carry ``"<turn>:<option id>"`` so stale, doubled and forged
-taps are recognised before they reach the engine.
+chat member's state (once), step the engine, commit the new state (and the result of a
+turn that finished the questionnaire) in one transaction, then deliver the replies — the
+question message is edited in place when a button was tapped. Buttons carry
+``"<turn>:<option id>:<owner>"`` so stale, doubled and forged taps are recognised before
+they reach the engine. Every callback is wrapped by ``handles``, which records the
+update as answered and writes its log note the same way whichever path it took.
 """
 
 from __future__ import annotations
