@@ -332,10 +332,6 @@ class Store:
                 replace=True,
             )
 
-    def set_message_id(self, chat_id: int, user_id: int, message_id: int) -> None:
-        with self._write():
-            self.db["conversations"].update((chat_id, user_id), {"message_id": message_id})
-
     def mark_delivered(self, chat_id: int, user_id: int, turn: int, message_id: int | None) -> None:
         """The replies of ``turn`` reached the user (and which message shows the question)."""
         values: dict[str, int] = {"delivered_turn": turn}

@@ -1,20 +1,24 @@
 """Telegram front end: python-telegram-bot handlers around the pure dialog engine.
 
 For every update: drop it if it was already handled (``processed_updates``), load the
-chat member's state, step the engine, commit the new state (and any finished result) in
-one transaction, then deliver the replies — the question message is edited in place when
-a button was tapped. Buttons carry ``"<turn>:<option id>"`` so stale, doubled and forged
-taps are recognised before they reach the engine.
+chat member's state (once), step the engine, commit the new state (and the result of a
+turn that finished the questionnaire) in one transaction, then deliver the replies — the
+question message is edited in place when a button was tapped. Buttons carry
+``"<turn>:<option id>:<owner>"`` so stale, doubled and forged taps are recognised before
+they reach the engine. Every callback is wrapped by ``handles``, which records the
+update as answered and writes its log note the same way whichever path it took.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
 
 from pydantic import ValidationError
 from telegram import (
@@ -46,9 +50,9 @@ from bot.ordering import ChatOrderedProcessor, update_note
 from bot.storage import DatabaseGone, ResultRow, Store, StoredConversation, StoreError
 from bot.updates import UpdatesRequest
 from dialogs import render
-from dialogs.conversation import command_event
+from dialogs.conversation import MENU, TRANSPORT_COMMANDS, command_event
 from dialogs.engine import Engine
-from dialogs.events import Choose, Event, Help, Reply, Start, Triage, Typed
+from dialogs.events import Choose, Event, Help, Reply, Start, Typed
 from dialogs.state import DialogState
 from knowledge.i18n import supported_language
 from knowledge.schema import DEFAULT_LANG
@@ -59,7 +63,7 @@ log = logging.getLogger("clientwise.telegram")
 CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31}):(\d{1,16})$")
 FORGET_DATA = re.compile(r"^forget:(yes|no):(\d{1,16})$")
 DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a payload
-COMMANDS = ("start", "help", "back", "restart", "triage", "language", "cancel", "forget")
+COMMANDS = MENU  # the command menu, in its order
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
 # Steps stored but never answered (crash between commit and send) are re-shown at start-up
@@ -88,6 +92,73 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return pieces
 
 
+def _edit_refusal(exc: BadRequest) -> Literal["unchanged", "gone"] | None:
+    """Why Telegram refused to edit a message: "unchanged" (same text and buttons),
+    "gone" (deleted, or too old to edit), None for anything else.
+
+    python-telegram-bot raises a plain ``BadRequest`` for all of these: only the
+    server's description tells them apart, so the wording is matched here, in one place.
+    """
+    text = str(exc).lower()
+    if "not modified" in text:
+        return "unchanged"
+    if "not found" in text or "can't be edited" in text:
+        return "gone"
+    return None
+
+
+@dataclass
+class Handling:
+    """One update on its way through a handler: what was read, stored and noted for it.
+
+    ``status`` mirrors the update's ``processed_updates`` row: "new" (none yet),
+    "pending" (a step was stored; its replies may not have gone out) or "replied".
+    """
+
+    update: Update
+    status: Literal["new", "pending", "replied"] = "new"
+    note: dict[str, object] = field(default_factory=dict)  # fields of its log line
+    passed_on: bool = False  # the gate let it through to the handlers
+    loaded: bool = False
+    stored: StoredConversation | None = None  # the saved conversation, once loaded
+
+
+Callback = Callable[["TelegramFrontEnd", Handling, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+PTBCallback = Callable[["TelegramFrontEnd", Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def handles(callback: Callback) -> PTBCallback:
+    """Make ``callback`` a PTB handler callback that finishes its update the same way on
+    every path: its note joins the update's log line once, however it ends; when it ends
+    without an error (``ApplicationHandlerStop`` included) the update is recorded as
+    answered, once, so a redelivery is dropped.
+
+    After an error (``_on_error`` apologises) nothing more is recorded: a step already
+    stored stays pending, so a redelivery or the next start-up shows the current question
+    again; an update that stored nothing is handled afresh if it is delivered again.
+    """
+
+    @functools.wraps(callback)
+    async def handler(
+        front: TelegramFrontEnd, update: Update, context: ContextTypes.DEFAULT_TYPE
+    ) -> None:
+        work = Handling(update)
+        try:
+            await callback(front, work, context)
+        except ApplicationHandlerStop:
+            front._answered(work)
+            raise
+        else:
+            if not work.passed_on:
+                front._answered(work)
+        finally:
+            note = update_note.get()
+            if note is not None:
+                note.update(work.note)
+
+    return handler
+
+
 class TelegramFrontEnd:
     def __init__(self, engine: Engine, store: Store, bot: Bot) -> None:
         self.engine = engine
@@ -102,7 +173,8 @@ class TelegramFrontEnd:
         app.add_handler(TypeHandler(Update, self._gate), group=-1)
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
         app.add_handler(CommandHandler("forget", self._on_forget_command))
-        app.add_handler(CommandHandler([c for c in COMMANDS if c != "forget"], self._on_command))
+        engine_commands = [c for c in COMMANDS if c not in TRANSPORT_COMMANDS]
+        app.add_handler(CommandHandler(engine_commands, self._on_command))
         app.add_handler(CallbackQueryHandler(self._on_forget_button, pattern=r"^forget:"))
         app.add_handler(CallbackQueryHandler(self._on_button))
         app.add_handler(MessageHandler(filters.COMMAND, self._on_unknown_command))
@@ -120,11 +192,6 @@ class TelegramFrontEnd:
 
     def lang_for(self, language_code: str | None) -> str:
         return supported_language(language_code, self.kb.languages) or DEFAULT_LANG
-
-    def _note(self, **fields: object) -> None:
-        note = update_note.get()
-        if note is not None:
-            note.update(fields)
 
     async def _retry(self, call: Callable[[], Awaitable[T]]) -> T:
         """Retry timeouts and network errors with backoff (429 is the rate limiter's)."""
@@ -180,11 +247,10 @@ class TelegramFrontEnd:
                 )
             )
         except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return True
-            if "not found" in str(exc).lower() or "can't be edited" in str(exc).lower():
-                return False
-            raise
+            refusal = _edit_refusal(exc)
+            if refusal is None:
+                raise
+            return refusal == "unchanged"
         return True
 
     async def _deliver(
@@ -222,37 +288,45 @@ class TelegramFrontEnd:
             )
             return None
 
-    def _load(self, update: Update) -> StoredConversation:
-        chat, user = update.effective_chat, update.effective_user
-        assert chat is not None and user is not None
-        stored = self._stored(chat.id, user.id)
+    def _saved(self, work: Handling) -> StoredConversation | None:
+        """The sender's saved conversation in this chat, read at most once per update."""
+        if not work.loaded:
+            chat, user = work.update.effective_chat, work.update.effective_user
+            work.stored = self._stored(chat.id, user.id) if chat and user else None
+            work.loaded = True
+        return work.stored
+
+    def _conversation(self, work: Handling) -> StoredConversation:
+        """The saved conversation, or a new one in the sender's app language."""
+        stored = self._saved(work)
         if stored is None:
-            stored = StoredConversation(state=DialogState(lang=self.lang_for(user.language_code)))
+            user = work.update.effective_user
+            lang = self.lang_for(user.language_code if user else None)
+            stored = StoredConversation(state=DialogState(lang=lang))
         return stored
 
-    async def _step(self, update: Update, event: Event, edit_message_id: int | None = None) -> None:
-        chat, user = update.effective_chat, update.effective_user
+    async def _step(self, work: Handling, event: Event, edit_message_id: int | None = None) -> None:
+        chat, user = work.update.effective_chat, work.update.effective_user
         assert chat is not None and user is not None
-        stored = self._load(update)
+        stored = self._conversation(work)
         turn = self.engine.step(stored.state, event)
         state = turn.state
         result = None
-        if state.phase == "done" and stored.state.phase != "done":
-            outcome = self.engine.outcome(state)
-            result = ResultRow.from_outcome(chat.id, user.id, state.lang, outcome)
+        if turn.outcome is not None:  # this step finished the questionnaire
+            result = ResultRow.from_outcome(chat.id, user.id, state.lang, turn.outcome)
         # Written before anything is sent: a crash after this point loses no answer.
         self.store.save_step(
-            update_id=update.update_id,
+            update_id=work.update.update_id,
             chat_id=chat.id,
             user_id=user.id,
             state=state,
             message_id=stored.message_id,
             result=result,
         )
-        self._note(event=event.kind, phase=state.phase, step=state.step, turn=state.turn)
+        work.status = "pending"
+        work.note.update(event=event.kind, phase=state.phase, step=state.step, turn=state.turn)
         current = await self._deliver(chat.id, turn.replies, state.lang, edit_message_id, user.id)
         self.store.mark_delivered(chat.id, user.id, state.turn, current)
-        self.store.mark_replied(update.update_id)
 
     async def _show_current(
         self,
@@ -267,17 +341,23 @@ class TelegramFrontEnd:
         shown = await self._deliver(chat_id, replies, state.lang, edit_message_id, user_id)
         self.store.mark_delivered(chat_id, user_id, state.turn, shown)
 
-    async def _resend_current(self, update: Update) -> None:
+    async def _resend_current(self, work: Handling) -> None:
         """Show the current question again (after a redelivered, half-handled update)."""
-        chat, user = update.effective_chat, update.effective_user
+        chat, user = work.update.effective_chat, work.update.effective_user
         assert chat is not None and user is not None
-        await self._show_current(chat.id, user.id, self._load(update))
+        await self._show_current(chat.id, user.id, self._conversation(work))
 
-    def _done(self, update: Update, replied: bool = True) -> None:
-        chat, user = update.effective_chat, update.effective_user
-        self.store.record_update(
-            update.update_id, chat.id if chat else None, user.id if user else None, replied
-        )
+    def _answered(self, work: Handling) -> None:
+        """Record the update as answered, so that a redelivery of it is dropped."""
+        update = work.update
+        if work.status == "pending":
+            self.store.mark_replied(update.update_id)
+        elif work.status == "new":
+            chat, user = update.effective_chat, update.effective_user
+            self.store.record_update(
+                update.update_id, chat.id if chat else None, user.id if user else None, True
+            )
+        # "replied": a duplicate, recorded when it was first handled.
 
     async def recover(self) -> int:
         """After a crash: re-show the current question where a stored step went unanswered."""
@@ -301,59 +381,62 @@ class TelegramFrontEnd:
 
     # --- handlers -----------------------------------------------------------------------------
 
-    async def _gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    @handles
+    async def _gate(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Group -1: drop what must not reach the dialog (duplicates, channels, bots)."""
+        update = work.update
         self._handled += 1
         if self._handled % PRUNE_EVERY == 0:
             self.store.prune_updates()
         user = update.effective_user
         if update.channel_post or update.edited_channel_post or user is None or user.is_bot:
-            self._note(event="ignored")
-            self._done(update)
+            work.note["event"] = "ignored"
             raise ApplicationHandlerStop
-        status = self.store.update_status(update.update_id)
-        if status == "replied":
-            self._note(event="duplicate")
+        work.status = self.store.update_status(update.update_id)
+        if work.status == "replied":
+            work.note["event"] = "duplicate"
             raise ApplicationHandlerStop
-        if status == "pending":
+        if work.status == "pending":
             # Stored but maybe never answered (crash between commit and send).
-            self._note(event="redelivered")
+            work.note["event"] = "redelivered"
             if update.callback_query:
                 await update.callback_query.answer()
-            await self._resend_current(update)
-            self.store.mark_replied(update.update_id)
+            await self._resend_current(work)
             raise ApplicationHandlerStop
+        work.passed_on = True
 
     def _is_group(self, update: Update) -> bool:
         chat = update.effective_chat
         return chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
 
-    async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        user = update.effective_user
+    @handles
+    async def _on_command(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command of the menu, read once into its engine event."""
+        message, user = work.update.effective_message, work.update.effective_user
         assert message is not None and user is not None
-        event = command_event(message.text or "", user.first_name)
-        if isinstance(event, Start):
+        event = command_event(message.text or "", user.first_name) or Start(name=user.first_name)
+        if isinstance(event, Start) and event.payload:
             # Deep links carry at most 64 of [A-Za-z0-9_-]; anything else is not ours.
-            payload = DEEP_LINK.sub("", " ".join(context.args or []))[:64] or None
-            event = Start(name=user.first_name, payload=payload)
+            payload = DEEP_LINK.sub("", event.payload)[:64] or None
+            event = Start(name=event.name, payload=payload)
             if payload:
-                self._note(payload=payload)
-        elif isinstance(event, Triage):
-            event = Triage(text=" ".join(context.args or []))
-        await self._step(update, event or Start(name=user.first_name))
+                work.note["payload"] = payload
+        await self._step(work, event)
 
-    async def _on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    @handles
+    async def _on_unknown_command(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/foo: the help text in private chats; in groups it may be another bot's."""
-        self._note(event="unknown_command")
-        if self._is_group(update):
-            self._done(update)
+        work.note["event"] = "unknown_command"
+        if self._is_group(work.update):
             return
-        message = update.effective_message
+        message = work.update.effective_message
         event = command_event(message.text or "") if message is not None else None
-        await self._step(update, event if isinstance(event, Help) else Help())
+        await self._step(work, event if isinstance(event, Help) else Help())
 
-    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    @handles
+    async def _on_text(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Typed text: an answer to the question on screen, unless it cannot be one."""
+        update = work.update
         message = update.effective_message
         assert message is not None
         if self._is_group(update):
@@ -361,80 +444,77 @@ class TelegramFrontEnd:
             if not (
                 replied_to and replied_to.from_user and replied_to.from_user.id == context.bot.id
             ):
-                self._note(event="group_chatter")
-                self._done(update)
+                work.note["event"] = "group_chatter"
                 return
-        stored = self._load(update)
+        stored = self._conversation(work)
         chat_id, lang = message.chat_id, stored.state.lang
         if stored.delivered_turn is not None and stored.delivered_turn != stored.state.turn:
             # The last question never reached the user (send failed or crash): this text
             # answers the one they saw, so show the current question instead of guessing.
-            self._note(event="text_for_undelivered_turn")
-            await self._resend_current(update)
-            self._done(update)
+            work.note["event"] = "text_for_undelivered_turn"
+            await self._resend_current(work)
             return
         if stored.message_id is not None and message.message_id < stored.message_id:
             # Message ids grow in a chat: this was typed before the current question was
             # sent (typed twice, or typed on while the reply was on its way), so it cannot
             # answer it. Say so without showing yet another copy of the question.
-            self._note(event="typed_before_question")
+            work.note["event"] = "typed_before_question"
             await self._send(chat_id, self.kb.text("typed_before_question", lang), None)
-            self._done(update)
             return
-        await self._step(update, Typed(text=message.text or ""))
+        await self._step(work, Typed(text=message.text or ""))
 
-    async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    @handles
+    async def _on_button(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A tap: an answer when its button belongs to the current turn, on any copy."""
+        update = work.update
         query = update.callback_query
         chat, user = update.effective_chat, update.effective_user
         assert query is not None and user is not None
         match = CALLBACK_DATA.match(query.data or "")
         if match is not None and int(match[3]) != user.id:
             # Another member's question (groups) or data copied from elsewhere.
-            self._note(event="other_users_button")
+            work.note["event"] = "other_users_button"
             await self._answer(query, self.kb.text("not_your_question", self._lang(None, update)))
-            self._done(update)
             return
         # Buttons on inline-mode messages carry no chat or message: none of ours are there.
-        stored = self._stored(chat.id, user.id) if chat is not None else None
+        stored = self._saved(work)
         if match is None or stored is None or chat is None or query.message is None:
-            self._note(event="forged_button")
+            work.note["event"] = "forged_button"
             await self._answer(query, self.kb.text("stale_button", self._lang(stored, update)))
-            self._done(update)
             return
         state = stored.state
-        turn, option = int(match[1]), match[2]
+        event = Choose(option=match[2], turn=int(match[1]))
         message_id = query.message.message_id
-        if turn != state.turn:
-            await self._refuse_earlier_turn(update, query, stored, message_id)
+        if self.engine.other_turn(state, event):
+            # Refused before the engine, the Telegram way: a toast, and no new message.
+            await self._refuse_earlier_turn(work, query, stored, message_id)
             return
         # Several messages may show the current turn (a question re-sent after a notice):
         # a tap on any of them is the answer; it only decides which message is edited.
         await self._answer(query, None)
         # The result card stays in the chat; what follows it arrives as new messages.
         edit = None if state.phase == "done" else message_id
-        await self._step(update, Choose(option=option, turn=turn), edit_message_id=edit)
+        await self._step(work, event, edit_message_id=edit)
 
     async def _refuse_earlier_turn(
-        self, update: Update, query: CallbackQuery, stored: StoredConversation, message_id: int
+        self, work: Handling, query: CallbackQuery, stored: StoredConversation, message_id: int
     ) -> None:
         """A button from another turn: say what is current, without adding a copy of it."""
-        chat, user = update.effective_chat, update.effective_user
+        chat, user = work.update.effective_chat, work.update.effective_user
         assert chat is not None and user is not None
         state = stored.state
         notice = render.earlier_button_notice(self.kb, self.engine.flow, state)
         if message_id == stored.message_id or stored.delivered_turn != state.turn:
             # The second of two fast taps, or a message whose edit never arrived (crash):
             # make this message show the current question; unchanged is a no-op.
-            self._note(event="stale_button")
+            work.note["event"] = "stale_button"
             await self._answer(query, notice)
             await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
         else:
             # An older message: its buttons go, so it cannot be mistaken for the current one.
-            self._note(event="old_button")
+            work.note["event"] = "old_button"
             await self._answer(query, notice)
             await self._drop_buttons(chat.id, message_id)
-        self._done(update)
 
     async def _drop_buttons(self, chat_id: int, message_id: int) -> None:
         try:
@@ -458,10 +538,12 @@ class TelegramFrontEnd:
         except BadRequest as exc:  # query too old: the user sees nothing either way
             log.debug("callback answer refused: %s", exc)
 
-    async def _on_forget_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat, user = update.effective_chat, update.effective_user
+    @handles
+    async def _on_forget_command(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/forget: ask first, with buttons only the asker can tap."""
+        chat, user = work.update.effective_chat, work.update.effective_user
         assert chat is not None and user is not None
-        lang = self._lang(self._stored(chat.id, user.id), update)
+        lang = self._lang(self._saved(work), work.update)
         # The asker's id rides along: in a group only they can confirm.
         markup = InlineKeyboardMarkup(
             [
@@ -473,50 +555,52 @@ class TelegramFrontEnd:
                 for key, v in (("btn_forget_yes", "yes"), ("btn_forget_no", "no"))
             ]
         )
-        self._note(event="forget_asked")
+        work.note["event"] = "forget_asked"
         await self._send(chat.id, self.kb.text("forget_confirm", lang), markup)
-        self._done(update)
 
-    async def _on_forget_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    @handles
+    async def _on_forget_button(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The /forget confirmation: delete everything stored about the asker, or keep it."""
+        update = work.update
         query = update.callback_query
         chat, user = update.effective_chat, update.effective_user
         assert query is not None and user is not None
-        lang = self._lang(self._stored(chat.id, user.id) if chat else None, update)
+        lang = self._lang(self._saved(work), update)
         match = FORGET_DATA.match(query.data or "")
         if chat is None or match is None or int(match[2]) != user.id:  # only the asker
-            self._note(event="other_users_button")
+            work.note["event"] = "other_users_button"
             await self._answer(query, self.kb.text("not_your_question", lang))
-            self._done(update)
             return
         await self._answer(query, None)
         if match[1] == "yes":
             self.store.forget(user.id)
             text = self.kb.text("forgotten", lang)
-            self._note(event="forgotten")
+            work.note["event"] = "forgotten"
         else:
             text = self.kb.text("forget_kept", lang)
-            self._note(event="forget_declined")
+            work.note["event"] = "forget_declined"
         if query.message is None or not await self._edit(
             chat.id, query.message.message_id, text, None
         ):
             await self._send(chat.id, text, None)
-        self._done(update)
 
-    async def _on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        self._note(event="edited")
+    @handles
+    async def _on_edited(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message changes no answer: a hint in private, silence in groups."""
+        update = work.update
+        work.note["event"] = "edited"
         if not self._is_group(update) and update.effective_chat is not None:
             lang = self._lang(None, update)
             await self._send(update.effective_chat.id, self.kb.text("edited_ignored", lang), None)
-        self._done(update)
 
-    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    @handles
+    async def _on_other(self, work: Handling, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice, locations, polls …: a hint in private, silence in groups."""
-        self._note(event="unsupported")
-        chat = update.effective_chat
+        work.note["event"] = "unsupported"
+        chat = work.update.effective_chat
         if chat is not None and chat.type == ChatType.PRIVATE:
-            lang = self._lang(None, update)
+            lang = self._lang(None, work.update)
             await self._send(chat.id, self.kb.text("unsupported_input", lang), None)
-        self._done(update)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -526,7 +610,7 @@ class TelegramFrontEnd:
                 self.store.mark_inactive(update.effective_user.id)
             log.warning("update=%s user blocked the bot; marked inactive", update_id)
             return
-        if isinstance(error, BadRequest) and "not modified" in str(error).lower():
+        if isinstance(error, BadRequest) and _edit_refusal(error) == "unchanged":
             return
         # A failed write (disk full, file gone, locked) means this step was not stored:
         # the apology must not promise that the answers are safe.

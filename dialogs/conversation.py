@@ -7,6 +7,8 @@ id), get the bot's replies back. ``LocalConversation`` drives the engine in-proc
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Protocol
 
 from dialogs.engine import Engine
@@ -27,18 +29,24 @@ from dialogs.events import (
 from dialogs.state import DialogState
 from knowledge.matching import normalise
 
-COMMANDS: dict[str, type[Back | Help | Restart | Cancel]] = {
-    "back": Back,
-    "restart": Restart,
-    "help": Help,
-    "cancel": Cancel,
+# Every command a user can type, in the order the menus list them, and the event it
+# becomes from the words after it (joined by single spaces, as Telegram's ``context.args``).
+COMMANDS: dict[str, Callable[[str, str | None], Event]] = {
+    "start": lambda arg, name: Start(name=name, payload=arg or None),
+    "help": lambda arg, name: Help(),
+    "back": lambda arg, name: Back(),
+    "restart": lambda arg, name: Restart(),
+    "triage": lambda arg, name: Triage(text=arg),
+    "language": lambda arg, name: Language(lang=arg.casefold() or None),
+    "cancel": lambda arg, name: Cancel(),
 }
-
-
 # Commands a transport answers itself (Telegram deletes stored data on /forget); where
 # none does, they get the plain help, as they are listed in it.
-TRANSPORT_COMMANDS = frozenset({"forget"})
+TRANSPORT_COMMANDS = ("forget",)
+MENU = (*COMMANDS, *TRANSPORT_COMMANDS)
 MAX_COMMAND = 32  # Telegram's limit for a command name; longer typed text is cut when echoed
+# "/name@bot rest": the name runs to the first blank (Telegram's command entity).
+COMMAND = re.compile(r"/(\S*)(.*)", re.S)
 
 
 class ButtonNotFound(LookupError):
@@ -53,22 +61,18 @@ class Conversation(Protocol):
 
 def command_event(text: str, name: str | None = None) -> Event | None:
     """The engine event for a /command, or None when the text is not a command."""
-    if not text.startswith("/"):
+    found = COMMAND.fullmatch(text)
+    if found is None:
         return None
-    head, _, arg = text[1:].partition(" ")
-    command = head.split("@", 1)[0].casefold()  # "/start@MyBot" in groups
-    if command == "start":
-        return Start(name=name, payload=arg.strip() or None)
-    if command == "triage":
-        return Triage(text=arg.strip())
-    if command == "language":
-        return Language(lang=arg.strip().casefold() or None)
-    if command in COMMANDS:
-        return COMMANDS[command]()
-    if command in TRANSPORT_COMMANDS:
+    head, rest = found.groups()
+    command = head.split("@", 1)[0]  # "/start@MyBot" in groups
+    make = COMMANDS.get(command.casefold())
+    if make is not None:
+        return make(" ".join(rest.split()), name)
+    if command.casefold() in TRANSPORT_COMMANDS:
         return Help()
     # Unknown commands get the help text rather than being taken as an answer.
-    return Help(unknown="/" + head.split("@", 1)[0][:MAX_COMMAND])
+    return Help(unknown="/" + command[:MAX_COMMAND])
 
 
 def find_option(replies: list[Reply], button: str) -> tuple[ReplyOption, int | None] | None:

@@ -8,7 +8,7 @@ store the new state, then deliver the replies. Typed text is interpreted through
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dialogs import render
 from dialogs.events import (
@@ -56,6 +56,9 @@ MAX_DESCRIPTION = 300
 class Turn:
     state: DialogState
     replies: list[Reply]
+    # Set on the turn that finished the questionnaire: the verdict and plan its result
+    # card shows, for a transport that stores results.
+    outcome: render.Outcome | None = None
 
 
 class Engine:
@@ -76,8 +79,12 @@ class Engine:
         turn = self._step(state, event)
         if repaired:
             notice = render.notice(self.kb, turn.state, "content_changed")
-            return Turn(turn.state, [notice, *turn.replies])
+            return replace(turn, replies=[notice, *turn.replies])
         return turn
+
+    def other_turn(self, state: DialogState, event: Event) -> bool:
+        """A tap on a button shown on another turn than ``state``'s: it answers nothing."""
+        return isinstance(event, Choose) and event.turn is not None and event.turn != state.turn
 
     def repair(self, state: DialogState) -> tuple[DialogState, bool]:
         """Fit a stored state to the current questionnaire after the content changed.
@@ -258,7 +265,7 @@ class Engine:
         return self._notice(state, "language_set")
 
     def _choose(self, state: DialogState, event: Choose) -> Turn:
-        if event.turn is not None and event.turn != state.turn:
+        if self.other_turn(state, event):
             return self._stale(state)
         option = event.option
         if option.startswith(render.LANGUAGE_PREFIX):  # from the /language menu, any phase
@@ -423,7 +430,7 @@ class Engine:
         if business is None:
             return turn
         note = render.prior_notice(self.kb, state, business.id, business.model, business.phrase)
-        return Turn(turn.state, [note, *turn.replies])
+        return replace(turn, replies=[note, *turn.replies])
 
     def _triage(self, state: DialogState, text: str) -> Turn:
         text = text.strip()[:MAX_DESCRIPTION]
@@ -470,12 +477,18 @@ class Engine:
         if faq is not None:
             return faq
         norm = normalise(text)
-        begin_words = {normalise(self.kb.text("btn_begin", state.lang))} | {
-            normalise(w) for w in self.kb.text("begin_words", state.lang).split(",")
-        }
-        if norm in begin_words or norm == "1":
+        # The first welcome's buttons by number or label (whichever prompt is on screen);
+        # the earlier button wins a clash, and the begin words always mean Start.
+        typed: dict[str, str] = {}
+        buttons = render.welcome_options(self.kb, state.lang)
+        for n, option in reversed(list(enumerate(buttons, start=1))):
+            typed[str(n)] = typed[normalise(option.label)] = option.id
+        begin_words = self.kb.text("begin_words", state.lang).split(",")
+        typed |= {normalise(w): render.BEGIN for w in begin_words}
+        picked = typed.get(norm)
+        if picked == render.BEGIN:
             return self._begin(state)
-        if norm == normalise(self.kb.text("btn_explain", state.lang)) or norm == "2":
+        if picked == render.EXPLAIN:
             state.phase = "welcome"
             return Turn(state, [render.explain(self.kb, state)])
         if state.phase == "new":
@@ -494,7 +507,8 @@ class Engine:
         state.turn += 1
         if nxt == END:
             state.phase, state.step = "done", None
-            return Turn(state, [render.result(self.kb, state, self.outcome(state))])
+            outcome = self.outcome(state)
+            return Turn(state, [render.result(self.kb, state, outcome)], outcome=outcome)
         state.step = nxt
         return Turn(state, [render.question(self.kb, self.flow, state, echo=echo)])
 

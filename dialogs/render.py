@@ -22,7 +22,6 @@ BEGIN, EXPLAIN, BACK, KEEP = "begin", "explain", "back", "keep"
 RESTART, WHY, SUMMARY = "restart", "why", "summary"
 CONTINUE, FRESH = "continue", "fresh"
 LANGUAGE_PREFIX = "lang_"
-ACTIONS = frozenset({BEGIN, EXPLAIN, BACK, KEEP, RESTART, WHY, SUMMARY, CONTINUE, FRESH})
 
 BAR_FULL, BAR_EMPTY = "▰", "▱"
 AXIS_CELLS = 10
@@ -66,9 +65,14 @@ def welcome(kb: Knowledge, flow: Flow, state: DialogState, name: str | None) -> 
     return Reply(
         kind="question",
         text=kb.text("welcome", lang, greeting=greeting, count=count),
-        options=[_opt(kb, "btn_begin", lang, BEGIN), _opt(kb, "btn_explain", lang, EXPLAIN)],
+        options=welcome_options(kb, lang),
         turn=state.turn,
     )
+
+
+def welcome_options(kb: Knowledge, lang: str) -> list[ReplyOption]:
+    """The first welcome's buttons, in order (typed "1"/"2" pick them too)."""
+    return [_opt(kb, "btn_begin", lang, BEGIN), _opt(kb, "btn_explain", lang, EXPLAIN)]
 
 
 def language_menu(kb: Knowledge, state: DialogState) -> Reply:
@@ -268,8 +272,11 @@ def _reason_short(kb: Knowledge, reason: Reason, lang: str) -> str:
     if reason.question == PRIOR:
         return _business_name(kb, reason.option, lang)
     dimension = kb.dimensions[kb.questions[reason.question].dimension or ""]
-    return (
-        f"{pick(dimension.name, lang)}: {_answer_quote(kb, reason.question, reason.option, lang)}"
+    return kb.text(
+        "summary_signal",
+        lang,
+        name=pick(dimension.name, lang),
+        answer=_answer_quote(kb, reason.question, reason.option, lang),
     )
 
 
