@@ -4,6 +4,7 @@ and a webhook that refuses oversized or unauthenticated bodies before reading th
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -61,8 +62,11 @@ async def test_a_deleted_database_stops_the_bot_with_one_line(tmp_path: Path) ->
     fake = FakeTelegram()
     env = _env(await fake.start(), db)
     async with bot_process(fake, env, "run", "--mode", "polling") as process:
-        fake.send_text(USER, "/start")
+        start = fake.send_text(USER, "/start")
         await _wait_for(lambda: fake.chat_messages(41), "the welcome message")
+        # The welcome goes out before /start is marked answered: delete the file only once
+        # that last write is done, so the next write to notice is /help's.
+        await _wait_for(lambda: _replied(db, start), "/start marked answered")
         db.unlink()
         fake.send_text(USER, "/help")
         assert await asyncio.wait_for(process.wait(), timeout=30) == 1
@@ -72,6 +76,14 @@ async def test_a_deleted_database_stops_the_bot_with_one_line(tmp_path: Path) ->
     gone = [line for line in text.splitlines() if "deleted or replaced" in line]
     assert len(gone) == 1 and f"CLIENTWISE_DB={db}" in gone[0], text
     assert "Traceback" not in text, text
+
+
+def _replied(db: Path, update_id: int) -> bool:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            "SELECT replied FROM processed_updates WHERE update_id = ?", [update_id]
+        ).fetchone()
+    return bool(row and row[0])
 
 
 async def _raw_request(port: int, head: str, body: bytes = b"") -> bytes:
