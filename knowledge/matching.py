@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, with_english
-from knowledge.phrases import PhraseIndex, clause_numbers, normalise, unspaced
+from knowledge.phrases import PhraseIndex, clause_numbers, normalise, thai_words
 from knowledge.schema import Option
+from knowledge.thai import unspaced
 
 __all__ = ["OptionMatch", "match_option", "normalise"]
 
@@ -52,7 +52,7 @@ class OptionMatch:
 
 
 @dataclass(frozen=True)
-class _Index:
+class OptionIndex:
     option_ids: tuple[str, ...]
     phrases: dict[str, str]  # normalised phrase -> option id
     symbols: dict[str, str]  # emoji-only synonyms ("👍") -> option id
@@ -87,8 +87,8 @@ def _option_phrases(option: Option, lang: str) -> list[str]:
     return labels + with_english(option.synonyms, lang)
 
 
-@cache
-def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
+def build_option_index(kb: Knowledge, question_id: str, lang: str) -> OptionIndex:
+    """Everything ``match_option`` reads for one question in one language."""
     question = kb.questions[question_id]
     phrases: dict[str, str] = {}
     symbols: dict[str, str] = {}
@@ -121,11 +121,16 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     numbers = tuple(
         (o.numbers[0], o.numbers[1], o.id) for o in question.options if o.numbers is not None
     )
-    return _Index(
+    return OptionIndex(
         option_ids=tuple(ids),
         phrases=phrases,
         symbols=symbols,
-        inside=PhraseIndex(grouped, negations, token_cutoff=kb.settings.token_cutoff),
+        inside=PhraseIndex(
+            grouped,
+            negations,
+            token_cutoff=kb.settings.token_cutoff,
+            thai=thai_words(kb.signals_file.thai_rules),
+        ),
         numbers=numbers,
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
@@ -296,7 +301,7 @@ def _decide(best: dict[str, float]) -> OptionMatch:
 
 
 def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
-    index = _index(kb, question_id, lang)
+    index = kb.index(lang).options[question_id]
     norm = normalise(text)
     if not norm:
         symbol = index.symbols.get(_symbol_key(text.strip()))
@@ -464,7 +469,7 @@ CONTRADICTED_SCORE = KEYWORD_SCORE + 0.5
 SURE_REST = 80.0
 
 
-def _hedge_choice(index: _Index, hedged: str) -> OptionMatch:
+def _hedge_choice(index: OptionIndex, hedged: str) -> OptionMatch:
     """After "I wouldn't say no": "did you mean Yes or Some?" where the question has both,
     otherwise nothing is read."""
     readings = (index.phrases.get(a) for a in sorted(index.affirmations))
@@ -481,7 +486,7 @@ def _opened(
     lang: str,
     head: str,
     prefix: tuple[str, float],
-    index: _Index,
+    index: OptionIndex,
 ) -> OptionMatch | None:
     """An answer opening with a plain yes or no, read together with what follows it.
 
@@ -521,15 +526,14 @@ def _opened(
     return OptionMatch(after.option, CONTRADICTED_SCORE)
 
 
-def _negates(tokens: list[str], index: _Index) -> bool:
+def _negates(tokens: list[str], index: OptionIndex) -> bool:
     """A negation word, or a word negated from inside ("istemiyoruz")."""
     return bool(index.negations.intersection(tokens)) or any(
         part in token[2:] for token in tokens for part in index.negating_infixes
     )
 
 
-@cache
-def _stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
+def build_stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
     """Words used in the options of many questions ("they", "us", "a") tell nothing."""
     seen: dict[str, set[str]] = {}
     for qid, question in kb.questions.items():
@@ -540,11 +544,12 @@ def _stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
     return frozenset(w for w, questions in seen.items() if len(questions) >= STOP_QUESTIONS)
 
 
-@cache
-def _keywords(kb: Knowledge, question_id: str, lang: str) -> PhraseIndex:
+def build_keyword_index(
+    kb: Knowledge, question_id: str, lang: str, stop: frozenset[str]
+) -> PhraseIndex:
     """Each option's telling words: used by no other option of the question and no stop
-    word. Keys are option ids, so a hit names the option it votes for."""
-    stop = _stop_words(kb, lang)
+    word (``build_stop_words``). Keys are option ids, so a hit names the option it votes
+    for."""
     owners: dict[str, set[str]] = {}
     for option in kb.questions[question_id].options:
         for phrase in _option_phrases(option, lang):
@@ -556,7 +561,13 @@ def _keywords(kb: Knowledge, question_id: str, lang: str) -> PhraseIndex:
         if len(options) == 1:
             telling.setdefault(next(iter(options)), []).append(word)
     negations = with_english(kb.signals_file.negations, lang)
-    return PhraseIndex(telling, negations, token_cutoff=kb.settings.token_cutoff, stems=True)
+    return PhraseIndex(
+        telling,
+        negations,
+        token_cutoff=kb.settings.token_cutoff,
+        stems=True,
+        thai=thai_words(kb.signals_file.thai_rules),
+    )
 
 
 def _keyword_vote(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
@@ -568,7 +579,7 @@ def _keyword_vote(kb: Knowledge, question_id: str, text: str, lang: str) -> Opti
     if len(normalise(text).split()) < 2:  # a lone word is a label, a synonym or nothing
         return OptionMatch(None, 0.0)
     votes: dict[str, int] = {}
-    for hit in _keywords(kb, question_id, lang).find(text):
+    for hit in kb.index(lang).keywords[question_id].find(text):
         if not hit.negated:
             votes[hit.key] = votes.get(hit.key, 0) + 1
     if not votes:

@@ -27,7 +27,6 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=3
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ModelId = Literal["client", "customer", "hybrid"]
-ALL_MODELS: tuple[ModelId, ...] = ("client", "customer", "hybrid")
 
 
 def _has_default_lang(value: dict[str, object]) -> dict[str, object]:
@@ -220,6 +219,17 @@ def _split_in_two(markers: dict[str, list[str]]) -> dict[str, list[str]]:
     return markers
 
 
+class ThaiRules(Strict):
+    """The words that decide how a Thai run of letters is read (see knowledge/thai.py)."""
+
+    negation_stops: list[NonEmpty]
+    no_matter: list[NonEmpty]
+    pronouns: list[NonEmpty]
+    indefinite_after: list[NonEmpty]
+    indefinite_before: list[NonEmpty]
+    indefinite_wider: list[NonEmpty]
+
+
 class SignalsFile(Strict):
     negations: TextList
     question_words: TextList
@@ -263,6 +273,7 @@ class SignalsFile(Strict):
     # "…, the rest …", "everyone else …": the description turns to a second group of
     # buyers. The words after the marker describe that group (interpret.triage).
     other_group_markers: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    thai_rules: ThaiRules
     signals: list[Signal] = Field(min_length=1)
 
 

@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from knowledge.interpret import faq_for, interpret_answer
+from knowledge.faq import faq_for
+from knowledge.interpret import interpret_answer
 from knowledge.matching import match_option, normalise
 from knowledge.model import Knowledge
 from tests.processes import ROOT, clean_env
@@ -102,7 +103,7 @@ def test_faq_reading_does_not_depend_on_the_hash_seed() -> None:
     # Set order follows PYTHONHASHSEED; float sums over a set once flipped a near tie.
     script = (
         "from knowledge.loader import default_knowledge;"
-        "from knowledge.interpret import match_faq;"
+        "from knowledge.faq import match_faq;"
         "print(match_faq(default_knowledge(), "
         "'tips for turning my regular customers into clients', 'en'))"
     )

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.interpret import (
-    business_matches,
-    faq_for,
-    find_signals,
-    interpret_answer,
-    question_strength,
-)
+from knowledge.business import business_matches, find_signals
+from knowledge.faq import faq_for
+from knowledge.interpret import interpret_answer
 from knowledge.loader import default_knowledge
-from knowledge.matching import NOT_SURE
+from knowledge.model import NOT_SURE
 from knowledge.phrases import PhraseIndex
+from knowledge.questions import question_strength
 
 KB = default_knowledge()
 LANGS = sorted(KB.languages)
