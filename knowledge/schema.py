@@ -271,7 +271,7 @@ class SignalsFile(Strict):
     # which language a description is written in (knowledge/language.py).
     language_letters: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)
     # "…, the rest …", "everyone else …": the description turns to a second group of
-    # buyers. The words after the marker describe that group (interpret.triage).
+    # buyers. The words after the marker describe that group (knowledge/triage.py).
     other_group_markers: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     thai_rules: ThaiRules
     signals: list[Signal] = Field(min_length=1)
@@ -319,7 +319,7 @@ class ClassifierSettings(Strict):
     # Weight of "businesses like yours usually …" (the matched business type) in the
     # score, on the same scale as the dimension weights.
     prior_weight: float = Field(ge=0, le=5)
-    # Typed-text matching thresholds (0-100, rapidfuzz scores); see knowledge/interpret.py.
+    # Typed-text matching thresholds (0-100, rapidfuzz scores): business.py, faq.py.
     business_cutoff: float = Field(ge=0, le=100)
     faq_cutoff: float = Field(ge=0, le=100)
     token_cutoff: float = Field(ge=0, le=100)
