@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dialogs.engine import Engine
-from knowledge.interpret import faq_for, interpret_answer, triage
-from knowledge.loader import read_yaml
+from knowledge.faq import faq_for
+from knowledge.interpret import interpret_answer
 from knowledge.model import Knowledge
+from knowledge.raw import read_yaml
+from knowledge.triage import triage
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 # Written blind by people who never saw the matcher or the word lists. holdout/ and

@@ -26,26 +26,25 @@ from dialogs.events import (
 )
 from dialogs.flow import END, Flow, load_flow
 from dialogs.state import Answer, DialogState
+from knowledge.business import read_description, signal_answers
 from knowledge.classifier import classify
-from knowledge.interpret import (
-    TriageResult,
-    clean_text,
-    has_question_mark,
-    interpret_answer,
-    looks_like_question,
-    match_faq,
-    question_strength,
-    read_description,
-    signal_answers,
-    triage,
-)
+from knowledge.faq import match_faq
+from knowledge.interpret import interpret_answer
 from knowledge.language import detect_language
 from knowledge.loader import default_knowledge
 from knowledge.matching import match_option, normalise
 from knowledge.model import NOT_SURE, Knowledge, pick
+from knowledge.phrases import clean_text
 from knowledge.plausible import description_problem
+from knowledge.questions import (
+    QuestionStrength,
+    has_question_mark,
+    looks_like_question,
+    question_strength,
+)
 from knowledge.recommend import recommend
 from knowledge.schema import ModelId
+from knowledge.triage import TriageResult, triage
 
 # A business description longer than this is cut: enough for any real answer, and it
 # keeps pasted essays out of the stored state.
@@ -414,7 +413,8 @@ class Engine:
             return self._advance(state, Answer(option=NOT_SURE))
         if description_problem(self.kb, text) is not None:  # a keyboard mash, not a business
             return self._notice(state, "not_a_description")
-        if has_question_mark(text) or question_strength(self.kb, text, state.lang) == 2:
+        strength = question_strength(self.kb, text, state.lang)
+        if has_question_mark(text) or strength == QuestionStrength.SURE:
             faq = match_faq(self.kb, text, state.lang)
             if faq.id is not None:  # a question, not a description
                 return self._then_current(state, render.faq(self.kb, state, faq.id))

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from knowledge.loader import KnowledgeError, read_checked
+from knowledge.loader import KnowledgeError
 from knowledge.model import NOT_SURE, Knowledge
+from knowledge.raw import read_checked
 from knowledge.recommend import matches
 from knowledge.schema import Id
 

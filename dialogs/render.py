@@ -12,10 +12,10 @@ from dialogs.events import Reply, ReplyOption
 from dialogs.flow import Flow
 from dialogs.state import DialogState
 from knowledge.classifier import PRIOR, Reason, Verdict
-from knowledge.interpret import TriageResult
 from knowledge.model import NOT_SURE, Knowledge, pick
 from knowledge.recommend import Plan
 from knowledge.schema import ModelId
+from knowledge.triage import TriageResult
 
 # Action ids shared by all transports (buttons that are not questionnaire answers).
 BEGIN, EXPLAIN, BACK, KEEP = "begin", "explain", "back", "keep"

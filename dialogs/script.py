@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from dialogs.conversation import Conversation
 from dialogs.events import Reply
-from knowledge.loader import read_yaml
+from knowledge.raw import read_yaml
 
 
 class Expect(BaseModel):

@@ -12,26 +12,25 @@ signals.yaml ``language_letters``) count double. Without any evidence the caller
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from knowledge.model import Knowledge
 from knowledge.phrases import normalise, words
 from knowledge.schema import DEFAULT_LANG
+from knowledge.thai import THAI
 
-_THAI = re.compile("[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 # A letter only some languages use says more than one shared word.
 LETTER_WEIGHT = 2.0
 
 
-@cache
-def _vocabulary(kb: Knowledge) -> dict[str, frozenset[str]]:
-    """Every known word -> the languages that list it (Latin-script languages only)."""
+def build_vocabulary(kb: Knowledge) -> dict[str, frozenset[str]]:
+    """Every known word -> the languages that list it (Latin-script languages only);
+    built once at start-up (``knowledge.index``)."""
     by_word: dict[str, set[str]] = {}
 
     def add(lang: str, texts: list[str]) -> None:
         for text in texts:
-            if _THAI.search(text) or _CYRILLIC.search(text):
+            if THAI.search(text) or _CYRILLIC.search(text):
                 continue
             for word in words(text.replace("…", " ")):
                 if not word.isdigit():
@@ -54,7 +53,7 @@ def _vocabulary(kb: Knowledge) -> dict[str, frozenset[str]]:
 
 def detect_language(kb: Knowledge, text: str, default: str = DEFAULT_LANG) -> str:
     """The language ``text`` is most likely written in; ``default`` when nothing tells."""
-    if _THAI.search(text) and "th" in kb.languages:
+    if THAI.search(text) and "th" in kb.languages:
         return "th"
     if _CYRILLIC.search(text) and "ru" in kb.languages:
         return "ru"
@@ -64,7 +63,7 @@ def detect_language(kb: Knowledge, text: str, default: str = DEFAULT_LANG) -> st
         hits = sum(folded.count(letter.casefold()) for letter in letters)
         if hits:
             score[lang] = score.get(lang, 0.0) + LETTER_WEIGHT * hits
-    vocabulary = _vocabulary(kb)
+    vocabulary = kb.indexes.vocabulary
     for word in words(normalise(text)):
         langs = vocabulary.get(word)
         if langs:

@@ -1,29 +1,27 @@
-"""Loads the YAML files in ``knowledge/data/`` into one validated ``Knowledge`` object.
+"""Loads the YAML files in ``knowledge/data/`` into one validated ``Knowledge`` object,
+with every language's index built (``knowledge.index``).
 
-Validation happens in two passes: pydantic checks each file against its model in
-``schema.py``; then ``_cross_check`` checks what no single file can (ids referenced
-across files, duplicate ids, required message keys, matching placeholders). Every
-problem becomes one line ``file: field.path: message`` inside a ``KnowledgeError``.
+The files are read as plain data by ``knowledge.raw``. Validation happens in two passes:
+pydantic checks each file against its model in ``schema.py``; then ``_cross_check``
+checks what no single file can (ids referenced across files, duplicate ids, required
+message keys, matching placeholders). Every problem becomes one line
+``file: field.path: message`` inside a ``KnowledgeError``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import string
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from knowledge.i18n import I18N_DIR, language_files, merge_language
+from knowledge.index import build_indexes
 from knowledge.messages import REQUIRED_MESSAGES
-from knowledge.model import Knowledge
+from knowledge.model import NOT_SURE, Knowledge
+from knowledge.raw import DATA_DIR, I18N_DIR, language_files, read_raw_files
 from knowledge.schema import (
     BusinessesFile,
     ClassifierFile,
@@ -35,11 +33,6 @@ from knowledge.schema import (
     TacticsFile,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
-NOT_SURE = "not_sure"
-
-M = TypeVar("M", bound=BaseModel)
-
 
 class KnowledgeError(Exception):
     """One or more problems in the knowledge files, each naming file and field."""
@@ -49,62 +42,11 @@ class KnowledgeError(Exception):
         super().__init__("\n".join(problems))
 
 
-# libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StringBoolLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """YAML 1.1 reads yes/no/on/off as booleans; in this content they are words."""
-
-
-def _unique_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
-    """A key written twice is a mistake (the second silently wins in plain YAML)."""
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=True)
-
-
-_StringBoolLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _unique_keys)
-_StringBoolLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def read_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_StringBoolLoader)
-
-
 def _field_path(loc: Iterable[int | str]) -> str:
     return ".".join(str(part) for part in loc) or "(top level)"
 
 
-def read_checked(path: Path, problems: list[str]) -> tuple[bool, Any]:
-    """Read a YAML file, turning every way it can fail into one ``file: where: what``."""
-    name = path.name
-    if not path.exists():
-        problems.append(f"{name}: file is missing")
-        return False, None
-    try:
-        return True, read_yaml(path)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "(parse)"
-        problems.append(f"{name}: {where}: not valid YAML ({getattr(exc, 'problem', exc)})")
-    except UnicodeDecodeError:
-        problems.append(f"{name}: (encoding): not UTF-8 text")
-    except OSError as exc:
-        problems.append(f"{name}: (file): cannot be read ({exc.strerror})")
-    return False, None
-
-
+# The root model of each base file (``raw.STEMS``, in the same order).
 FILES: dict[str, type[BaseModel]] = {
     "models": ModelsFile,
     "questions": QuestionsFile,
@@ -115,56 +57,6 @@ FILES: dict[str, type[BaseModel]] = {
     "messages": MessagesFile,
     "signals": SignalsFile,
 }
-
-
-def _cache_path(folder: Path, translate: bool) -> Path | None:
-    """Where the parsed data of exactly these file contents is kept (YAML parsing is
-    most of the start-up time; JSON of the same data loads ten times faster)."""
-    digest = hashlib.sha256(b"translate" if translate else b"base")
-    try:
-        for path in sorted([*(folder / f"{stem}.yaml" for stem in FILES), *language_files(folder)]):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    except OSError:
-        return None  # a missing file: parse normally and report it
-    return Path(tempfile.gettempdir()) / "clientwise-knowledge" / f"{digest.hexdigest()}.json"
-
-
-def read_raw_files(folder: Path, translate: bool = True) -> tuple[dict[str, Any], list[str]]:
-    """The base files as plain data, with every language file folded in."""
-    cache = _cache_path(folder, translate)
-    if cache is not None and cache.exists():
-        try:
-            return json.loads(cache.read_text(encoding="utf-8")), []
-        except (OSError, ValueError):
-            pass  # unreadable cache: parse again
-    base, problems = _parse_raw_files(folder, translate)
-    if cache is not None and not problems:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            partial = cache.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps(base, ensure_ascii=False), encoding="utf-8")
-            partial.replace(cache)  # atomic: concurrent starts never read half a file
-        except OSError:
-            pass  # a read-only temp dir only costs speed
-    return base, problems
-
-
-def _parse_raw_files(folder: Path, translate: bool) -> tuple[dict[str, Any], list[str]]:
-    problems: list[str] = []
-    base: dict[str, Any] = {}
-    for stem in FILES:
-        ok, raw = read_checked(folder / f"{stem}.yaml", problems)
-        if ok:
-            base[stem] = raw if isinstance(raw, dict) else {}
-    if problems or not translate:
-        return base, problems
-    for path in language_files(folder):
-        ok, words = read_checked(path, problems)
-        if ok and isinstance(words, dict):
-            merge_language(base, path.stem, words, problems)
-        elif ok:
-            problems.append(f"{I18N_DIR}/{path.name}: (top level): must be a mapping")
-    return base, problems
 
 
 def _validate(stem: str, raw: Any, problems: list[str], languages: set[str]) -> Any:
@@ -180,7 +72,8 @@ def _validate(stem: str, raw: Any, problems: list[str], languages: set[str]) -> 
 
 
 def load_knowledge(data_dir: Path | None = None) -> Knowledge:
-    """Read and validate every knowledge file; raise ``KnowledgeError`` listing problems."""
+    """Read and validate every knowledge file and build every index; raise
+    ``KnowledgeError`` listing the problems."""
     folder = data_dir or DATA_DIR
     base, problems = read_raw_files(folder)
     if problems:
@@ -196,7 +89,7 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
     _check_signals(signals, questions, problems)
     if problems:
         raise KnowledgeError(problems)
-    return Knowledge(
+    kb = Knowledge(
         languages=dict(models.languages),
         models={m.id: m for m in models.models},
         glossary=models.glossary,
@@ -209,6 +102,9 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         messages=dict(messages.messages),
         signals_file=signals,
     )
+    # Every language's index now, so no owner's first message pays for building one.
+    kb.set_indexes(build_indexes(kb))
+    return kb
 
 
 @cache

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -29,15 +28,16 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.model import NOT_SURE, Knowledge, languages_for, pick, with_english
 from knowledge.phrases import (
     NEGATION_WINDOW,
-    THAI_REACH,
     Hit,
     PhraseIndex,
     clause_numbers,
     normalise,
-    unspaced,
+    thai_words,
     words,
 )
 from knowledge.schema import Option
+from knowledge.thai import REACH as THAI_REACH
+from knowledge.thai import unspaced
 
 __all__ = ["OptionMatch", "match_option", "normalise"]
 
@@ -65,7 +65,7 @@ class OptionMatch:
 
 
 @dataclass(frozen=True)
-class _Index:
+class OptionIndex:
     option_ids: tuple[str, ...]
     phrases: dict[str, str]  # normalised phrase -> option id
     symbols: dict[str, str]  # emoji-only synonyms ("👍") -> option id
@@ -101,8 +101,8 @@ def _option_phrases(option: Option, lang: str) -> list[str]:
     return labels + with_english(option.synonyms, lang)
 
 
-@cache
-def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
+def build_option_index(kb: Knowledge, question_id: str, lang: str) -> OptionIndex:
+    """Everything ``match_option`` reads for one question in one language."""
     question = kb.questions[question_id]
     phrases: dict[str, str] = {}
     symbols: dict[str, str] = {}
@@ -135,11 +135,16 @@ def _index(kb: Knowledge, question_id: str, lang: str) -> _Index:
     numbers = tuple(
         (o.numbers[0], o.numbers[1], o.id) for o in question.options if o.numbers is not None
     )
-    return _Index(
+    return OptionIndex(
         option_ids=tuple(ids),
         phrases=phrases,
         symbols=symbols,
-        inside=PhraseIndex(grouped, negations, token_cutoff=kb.settings.token_cutoff),
+        inside=PhraseIndex(
+            grouped,
+            negations,
+            token_cutoff=kb.settings.token_cutoff,
+            thai=thai_words(kb.signals_file.thai_rules),
+        ),
         numbers=numbers,
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
@@ -359,7 +364,7 @@ def _decide(best: dict[str, float]) -> OptionMatch:
 
 
 def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
-    index = _index(kb, question_id, lang)
+    index = kb.index(lang).options[question_id]
     norm = normalise(text)
     if not norm:
         symbol = index.symbols.get(_symbol_key(text.strip()))
@@ -554,7 +559,7 @@ def _cautious(
     tokens: list[str],
     clauses: list[int],
     hits: list[Hit],
-    index: _Index,
+    index: OptionIndex,
 ) -> OptionMatch:
     """A reading from phrases inside a sentence, held to a stricter bar before it is taken.
 
@@ -580,7 +585,7 @@ def _cautious(
 
 
 def _stray_negation(
-    tokens: list[str], clauses: list[int], hits: list[Hit], index: _Index, won: list[Hit]
+    tokens: list[str], clauses: list[int], hits: list[Hit], index: OptionIndex, won: list[Hit]
 ) -> bool:
     """A negation in a clause of the answer's phrases that none of ``hits`` (those read or
     denied) accounts for: not inside one, not just before one (negating it), not just after
@@ -608,7 +613,7 @@ def _stray_negation(
     return False
 
 
-def _stray_thai_negation(at: int, token: str, hits: list[Hit], index: _Index) -> bool:
+def _stray_thai_negation(at: int, token: str, hits: list[Hit], index: OptionIndex) -> bool:
     """A Thai negation inside the run ``token`` with no phrase of the run within reach."""
     spans = [
         (len(h.before), len(h.before) + len(normalise(h.phrase)))
@@ -628,7 +633,7 @@ def _stray_thai_negation(at: int, token: str, hits: list[Hit], index: _Index) ->
     return False
 
 
-def _hedge_choice(index: _Index, hedged: str) -> OptionMatch:
+def _hedge_choice(index: OptionIndex, hedged: str) -> OptionMatch:
     """After "I wouldn't say no": "did you mean Yes or Some?" where the question has both,
     otherwise nothing is read."""
     readings = (index.phrases.get(a) for a in sorted(index.affirmations))
@@ -645,7 +650,7 @@ def _opened(
     lang: str,
     head: str,
     prefix: tuple[str, float],
-    index: _Index,
+    index: OptionIndex,
 ) -> OptionMatch | None:
     """An answer opening with a plain yes or no, read together with what follows it.
 
@@ -685,15 +690,14 @@ def _opened(
     return OptionMatch(after.option, CONTRADICTED_SCORE)
 
 
-def _negates(tokens: list[str], index: _Index) -> bool:
+def _negates(tokens: list[str], index: OptionIndex) -> bool:
     """A negation word, or a word negated from inside ("istemiyoruz")."""
     return bool(index.negations.intersection(tokens)) or any(
         part in token[2:] for token in tokens for part in index.negating_infixes
     )
 
 
-@cache
-def _stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
+def build_stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
     """Words used in the options of many questions ("they", "us", "a") tell nothing."""
     seen: dict[str, set[str]] = {}
     for qid, question in kb.questions.items():
@@ -704,11 +708,12 @@ def _stop_words(kb: Knowledge, lang: str) -> frozenset[str]:
     return frozenset(w for w, questions in seen.items() if len(questions) >= STOP_QUESTIONS)
 
 
-@cache
-def _keywords(kb: Knowledge, question_id: str, lang: str) -> PhraseIndex:
+def build_keyword_index(
+    kb: Knowledge, question_id: str, lang: str, stop: frozenset[str]
+) -> PhraseIndex:
     """Each option's telling words: used by no other option of the question and no stop
-    word. Keys are option ids, so a hit names the option it votes for."""
-    stop = _stop_words(kb, lang)
+    word (``build_stop_words``). Keys are option ids, so a hit names the option it votes
+    for."""
     owners: dict[str, set[str]] = {}
     for option in kb.questions[question_id].options:
         for phrase in _option_phrases(option, lang):
@@ -720,7 +725,13 @@ def _keywords(kb: Knowledge, question_id: str, lang: str) -> PhraseIndex:
         if len(options) == 1:
             telling.setdefault(next(iter(options)), []).append(word)
     negations = with_english(kb.signals_file.negations, lang)
-    return PhraseIndex(telling, negations, token_cutoff=kb.settings.token_cutoff, stems=True)
+    return PhraseIndex(
+        telling,
+        negations,
+        token_cutoff=kb.settings.token_cutoff,
+        stems=True,
+        thai=thai_words(kb.signals_file.thai_rules),
+    )
 
 
 def _plural_of(typed: list[str], known: list[str]) -> bool:
@@ -739,9 +750,9 @@ def _keyword_vote(kb: Knowledge, question_id: str, text: str, lang: str) -> Opti
     tokens = normalise(text).split()
     if len(tokens) < 2:  # a lone word is a label, a synonym or nothing
         return OptionMatch(None, 0.0)
-    index = _index(kb, question_id, lang)
+    index = kb.index(lang).options[question_id]
     asked, clauses = index.question_words, clause_numbers(text)
-    hits = _keywords(kb, question_id, lang).find(text)
+    hits = kb.index(lang).keywords[question_id].find(text)
     votes: dict[str, int] = {}
     explained: list[Hit] = []  # telling words denied
     voted: list[Hit] = []

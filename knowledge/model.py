@@ -7,6 +7,7 @@ safe to share between chats, threads and transports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from knowledge.schema import (
     DEFAULT_LANG,
@@ -25,16 +26,16 @@ from knowledge.schema import (
     Tactic,
 )
 
+if TYPE_CHECKING:  # built from a Knowledge, so only a type here
+    from knowledge.index import Indexes, LanguageIndex
+
+# The "Not sure" answer every choice question gets (never listed in questions.yaml).
 NOT_SURE = "not_sure"
 
 
 def pick(text: dict[str, str], lang: str) -> str:
     """The text in ``lang``, falling back to English while a translation is missing."""
     return text.get(lang) or text[DEFAULT_LANG]
-
-
-def pick_list(texts: dict[str, list[str]], lang: str) -> list[str]:
-    return texts.get(lang) or texts.get(DEFAULT_LANG, [])
 
 
 def languages_for(lang: str) -> list[str]:
@@ -48,7 +49,7 @@ def with_english(texts: dict[str, list[str]], lang: str) -> list[str]:
     return [word for code in languages_for(lang) for word in texts.get(code, [])]
 
 
-# eq=False: hash by identity, so per-knowledge caches (functools.cache) work.
+# eq=False: compared and hashed by identity (the files are large; two loads are two).
 @dataclass(frozen=True, eq=False)
 class Knowledge:
     languages: dict[str, str]
@@ -65,12 +66,25 @@ class Knowledge:
     questions: dict[str, Question] = field(init=False)
     dimensions: dict[str, Dimension] = field(init=False)
     tactics_by_id: dict[str, Tactic] = field(init=False)
+    # Set once by the loader (``set_indexes``), right after the files are read.
+    indexes: Indexes = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # frozen dataclass: derived indexes are set once, here.
         object.__setattr__(self, "questions", {q.id: q for q in self.questions_file.questions})
         object.__setattr__(self, "dimensions", {d.id: d for d in self.questions_file.dimensions})
         object.__setattr__(self, "tactics_by_id", {t.id: t for t in self.tactics})
+
+    def set_indexes(self, indexes: Indexes) -> None:
+        if "indexes" in self.__dict__:
+            raise RuntimeError("the indexes of a Knowledge are set once")
+        object.__setattr__(self, "indexes", indexes)
+
+    def index(self, lang: str) -> LanguageIndex:
+        """The index of ``lang``; a language the files do not declare reads like English
+        (its words are only the English ones)."""
+        by_lang = self.indexes.languages
+        return by_lang[lang] if lang in by_lang else by_lang[DEFAULT_LANG]
 
     def text(self, key: str, lang: str, /, **values: object) -> str:
         """A message from messages.yaml in ``lang``, with its placeholders filled."""

@@ -16,18 +16,21 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from knowledge.schema import ThaiRules
+from knowledge.thai import SPELLING_VARIANTS, THAI, ThaiWords, negation_near, unspaced
+
 _NON_WORD = re.compile(r"[^\w\s\u0e00-\u0e7f]+")  # Thai marks are not \w
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _SCRIPT_EDGE = re.compile(
     r"(?<=[\u0e00-\u0e7f])(?=[^\W\d\u0e00-\u0e7f])|(?<=[^\W\d\u0e00-\u0e7f])(?=[\u0e00-\u0e7f])"
 )
-# Negation does not reach across these: "yes, no exceptions" negates nothing of "yes".
+# The one clause splitter: negation does not reach across these ("yes, no exceptions"
+# negates nothing of "yes"), and a question word asks at the start of its clause.
 _CLAUSE = re.compile(r"[,;.!?:\n]+|\s[-–—]\s")
 
 
-# Spellings that meet before matching: Turkish ı, the Thai repetition mark, and chat
-# spellings of the Thai question particle ไหม.
-_SPELLING_VARIANTS = {"ı": "i", "ๆ": "", "มั้ย": "ไหม", "มั๊ย": "ไหม", "ไม๊": "ไหม"}
+# Spellings that meet before matching: Turkish dotless ı, and Thai's (see thai.py).
+_SPELLING_VARIANTS = {"ı": "i", **SPELLING_VARIANTS}
 _SPELLINGS = re.compile("|".join(map(re.escape, _SPELLING_VARIANTS)))
 
 
@@ -35,7 +38,6 @@ def _spelling(found: re.Match[str]) -> str:
     return _SPELLING_VARIANTS[found.group(0)]
 
 
-_THAI = re.compile("[\u0e00-\u0e7f]")
 # The combining-mark blocks of Latin and Cyrillic text (accents, cedillas, breves,
 # diaeresis); Thai marks are not among them — they are part of the word.
 _ACCENTS = re.compile(
@@ -56,7 +58,7 @@ def normalise(text: str) -> str:
     if folded.isascii():  # most typed text: nothing to decompose, no Thai
         return " ".join(_NON_WORD.sub(" ", folded.replace("'", "")).split())
     bare = _NON_WORD.sub(" ", fold_accents(folded).replace("’", "'").replace("'", ""))
-    if _THAI.search(bare):
+    if THAI.search(bare):
         # "มีclientบ้าง": an English word typed inside Thai is a word of its own; digits
         # stay with the Thai they are typed into ("3เดือน", like the phrases that list them).
         bare = _SCRIPT_EDGE.sub(" ", bare)
@@ -69,19 +71,22 @@ def fold_accents(text: str) -> str:
     return _ACCENTS.sub("", unicodedata.normalize("NFKD", _SPELLINGS.sub(_spelling, text)))
 
 
-def unspaced(text: str) -> bool:
-    """Scripts written without spaces between words (Thai): phrases are found as
-    substrings instead of word by word."""
-    return _THAI.search(text) is not None
-
-
 NEGATION_WINDOW = 3
-THAI_REACH = 12  # letters (with marks) around a Thai word that still belong to it
 MIN_FUZZY_LEN = 4  # shorter words must match exactly: "no" is not a typo of "now"
 MIN_PLURAL_STEM = 3  # two-letter words are too often other words ("nu" + s is not "nus")
 STEM_LEN = 5
 CACHE_SIZE = 20_000
 STEM_RATIO = 0.6
+
+
+# Typed text read at most: a pasted essay is not an answer, and this bounds the work per
+# message.
+MAX_READ = 300
+
+
+def clean_text(text: str, limit: int | None = MAX_READ) -> str:
+    """What is worth reading: lone surrogates dropped, and no more than ``limit`` chars."""
+    return text.encode("utf-8", "ignore").decode("utf-8")[:limit]
 
 
 @dataclass(frozen=True)
@@ -99,18 +104,10 @@ class Hit:
         return self.end - self.start
 
 
-# A negation does not reach across แต่ ("but") or ก็ ("then, also"); ไม่ว่า is "no matter".
-_THAI_NEGATION_STOPS = tuple(normalise(w) for w in ("แต่", "ก็"))
-_THAI_NO_MATTER = normalise("ไม่ว่า")
-
-
-def _thai_negation_near(before: str, negations: list[str]) -> bool:
-    near = before[-THAI_REACH:].replace(_THAI_NO_MATTER, " ")
-    for stop in _THAI_NEGATION_STOPS:
-        cut = near.rfind(stop)
-        if cut >= 0:
-            near = near[cut + len(stop) :]
-    return any(n in near for n in negations)
+def thai_words(rules: ThaiRules) -> ThaiWords:
+    """signals.yaml ``thai_rules`` normalised like the typed text they are found in."""
+    fields = ThaiRules.model_fields
+    return ThaiWords(**{f: tuple(normalise(w) for w in getattr(rules, f)) for f in fields})
 
 
 def _negation_apart(a: str, b: str) -> bool:
@@ -149,11 +146,16 @@ def words(text: str) -> list[str]:
     return normalise(text).split()
 
 
+def split_clauses(text: str) -> list[str]:
+    """The clauses of a typed text, as typed (split at punctuation and dashes)."""
+    return _CLAUSE.split(text)
+
+
 def clause_numbers(text: str) -> list[int]:
     """For each word of ``words(text)``, the number of the clause it stands in (all 0
     when punctuation inside a word makes the split disagree with ``words``)."""
     numbers: list[int] = []
-    for n, clause in enumerate(_CLAUSE.split(text)):
+    for n, clause in enumerate(split_clauses(text)):
         numbers += [n] * len(words(clause))
     return numbers if len(numbers) == len(words(text)) else [0] * len(words(text))
 
@@ -166,7 +168,9 @@ class PhraseIndex:
         token_cutoff: float = 86.0,
         stems: bool = False,
         negation_window: int = NEGATION_WINDOW,
+        thai: ThaiWords = ThaiWords(),  # noqa: B008 -- frozen, shared safely
     ) -> None:
+        self.thai = thai
         self.token_cutoff = token_cutoff
         self.negation_window = negation_window
         self.stems = stems
@@ -284,7 +288,7 @@ class PhraseIndex:
                 while at >= 0:
                     before = token[:at]
                     # ไม่เคยลงโฆษณา: a negation a word or two before ("never ran ads").
-                    negated = _thai_negation_near(before, self._unspaced_negations) or (
+                    negated = negation_near(before, self._unspaced_negations, self.thai) or (
                         at == 0 and self._negated(tokens, clauses, i, i + 1)
                     )
                     whole = at == 0 and len(phrase) == len(token)

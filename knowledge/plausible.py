@@ -21,13 +21,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel
 
 from knowledge.model import Knowledge
-from knowledge.phrases import normalise, unspaced
+from knowledge.phrases import normalise
+from knowledge.thai import unspaced
 
 Problem = Literal["symbols", "giant_word", "repeats", "unrecognised"]
 
@@ -61,14 +61,14 @@ def _triples(word: str) -> Iterator[str]:
 
 
 @dataclass(frozen=True)
-class _Vocabulary:
+class KnownWords:
     words: frozenset[str]
     stems: frozenset[str]
     triples: frozenset[str]  # of Thai runs
 
 
-@cache
-def _vocabulary(kb: Knowledge) -> _Vocabulary:
+def build_known_words(kb: Knowledge) -> KnownWords:
+    """Every word of the knowledge files; built once at start-up (``knowledge.index``)."""
     stem = kb.settings.description_check.stem_letters
     words: set[str] = set()
     triples: set[str] = set()
@@ -82,12 +82,12 @@ def _vocabulary(kb: Knowledge) -> _Vocabulary:
                 else:
                     words.add(word)
     stems = {w[:stem] for w in words if len(w) >= stem}
-    return _Vocabulary(frozenset(words), frozenset(stems), frozenset(triples))
+    return KnownWords(frozenset(words), frozenset(stems), frozenset(triples))
 
 
 def _known_share(kb: Knowledge, text: str) -> float | None:
     """Share of the words (Thai: letter triples) found in the knowledge; None if none."""
-    vocabulary = _vocabulary(kb)
+    vocabulary = kb.indexes.known_words
     stem = kb.settings.description_check.stem_letters
 
     def known_word(word: str) -> bool:

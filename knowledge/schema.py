@@ -27,7 +27,6 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=3
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ModelId = Literal["client", "customer", "hybrid"]
-ALL_MODELS: tuple[ModelId, ...] = ("client", "customer", "hybrid")
 
 
 def _has_default_lang(value: dict[str, object]) -> dict[str, object]:
@@ -220,6 +219,17 @@ def _split_in_two(markers: dict[str, list[str]]) -> dict[str, list[str]]:
     return markers
 
 
+class ThaiRules(Strict):
+    """The words that decide how a Thai run of letters is read (see knowledge/thai.py)."""
+
+    negation_stops: list[NonEmpty]
+    no_matter: list[NonEmpty]
+    pronouns: list[NonEmpty]
+    indefinite_after: list[NonEmpty]
+    indefinite_before: list[NonEmpty]
+    indefinite_wider: list[NonEmpty]
+
+
 class SignalsFile(Strict):
     negations: TextList
     question_words: TextList
@@ -264,8 +274,9 @@ class SignalsFile(Strict):
     # which language a description is written in (knowledge/language.py).
     language_letters: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)
     # "…, the rest …", "everyone else …": the description turns to a second group of
-    # buyers. The words after the marker describe that group (interpret.triage).
+    # buyers. The words after the marker describe that group (knowledge/triage.py).
     other_group_markers: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    thai_rules: ThaiRules
     signals: list[Signal] = Field(min_length=1)
 
 
@@ -311,7 +322,7 @@ class ClassifierSettings(Strict):
     # Weight of "businesses like yours usually …" (the matched business type) in the
     # score, on the same scale as the dimension weights.
     prior_weight: float = Field(ge=0, le=5)
-    # Typed-text matching thresholds (0-100, rapidfuzz scores); see knowledge/interpret.py.
+    # Typed-text matching thresholds (0-100, rapidfuzz scores): business.py, faq.py.
     business_cutoff: float = Field(ge=0, le=100)
     faq_cutoff: float = Field(ge=0, le=100)
     token_cutoff: float = Field(ge=0, le=100)

@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from dialogs.flow import FLOW_FILE, Flow, load_flow
-from knowledge.loader import KnowledgeError, read_yaml
+from knowledge.loader import KnowledgeError
 from knowledge.model import Knowledge
+from knowledge.raw import read_yaml
 
 
 def _write(tmp_path: Path, change) -> Path:

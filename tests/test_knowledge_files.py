@@ -11,7 +11,8 @@ import yaml
 
 from bot import cli
 from knowledge import loader
-from knowledge.loader import DATA_DIR, KnowledgeError, load_knowledge, read_yaml
+from knowledge.loader import KnowledgeError, load_knowledge
+from knowledge.raw import DATA_DIR, read_yaml
 
 Edit = Callable[[dict], None]
 

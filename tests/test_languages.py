@@ -15,14 +15,9 @@ from dialogs.engine import Engine
 from dialogs.events import Choose, Language, Start, Typed
 from dialogs.state import DialogState
 from knowledge.i18n import missing
-from knowledge.loader import (
-    DATA_DIR,
-    KnowledgeError,
-    default_knowledge,
-    load_knowledge,
-    read_raw_files,
-)
+from knowledge.loader import KnowledgeError, default_knowledge, load_knowledge
 from knowledge.model import pick
+from knowledge.raw import DATA_DIR, read_raw_files
 
 KB = default_knowledge()
 LANGS = sorted(KB.languages)

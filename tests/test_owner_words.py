@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.interpret import faq_for, interpret_answer
+from knowledge.faq import faq_for
+from knowledge.interpret import interpret_answer
 from knowledge.loader import default_knowledge
 
 KB = default_knowledge()

@@ -13,9 +13,11 @@ from bot import cli
 from dialogs.engine import Engine
 from dialogs.events import Triage
 from dialogs.state import DialogState
-from knowledge.interpret import business_matches, read_description, triage
+from knowledge.business import business_matches, read_description
 from knowledge.language import detect_language
-from knowledge.loader import default_knowledge, read_yaml
+from knowledge.loader import default_knowledge
+from knowledge.raw import read_yaml
+from knowledge.triage import triage
 
 KB = default_knowledge()
 SEEDS = read_yaml(Path(__file__).parent / "data" / "seed_businesses.yaml")

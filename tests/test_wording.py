@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from knowledge.loader import DATA_DIR, default_knowledge, read_yaml
+from knowledge.loader import default_knowledge
 from knowledge.model import DEFAULT_LANG, pick
+from knowledge.raw import DATA_DIR, read_yaml
 
 KB = default_knowledge()
 LANGS = sorted(KB.languages)
