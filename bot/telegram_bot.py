@@ -43,6 +43,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.ordering import ChatOrderedProcessor, update_note
+from bot.staff import StaffDesk, send_result_picture
 from bot.storage import DatabaseGone, ResultRow, Store, StoredConversation, StoreError
 from bot.updates import UpdatesRequest
 from dialogs import render
@@ -59,7 +60,8 @@ log = logging.getLogger("clientwise.telegram")
 CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31}):(\d{1,16})$")
 FORGET_DATA = re.compile(r"^forget:(yes|no):(\d{1,16})$")
 DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a payload
-COMMANDS = ("start", "help", "back", "restart", "triage", "language", "cancel", "forget")
+# Everyone's commands; the staff ones (/triage, /case, …) live in bot/staff.py.
+COMMANDS = ("start", "help", "back", "restart", "history", "language", "cancel", "forget")
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
 # Steps stored but never answered (crash between commit and send) are re-shown at start-up
@@ -100,6 +102,7 @@ class TelegramFrontEnd:
 
     def register(self, app: Application) -> None:
         app.add_handler(TypeHandler(Update, self._gate), group=-1)
+        StaffDesk.from_settings(self, app.bot_data.get("settings")).register(app)
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
         app.add_handler(CommandHandler("forget", self._on_forget_command))
         app.add_handler(CommandHandler([c for c in COMMANDS if c != "forget"], self._on_command))
@@ -115,6 +118,7 @@ class TelegramFrontEnd:
             commands = [BotCommand(c, self.kb.text(f"cmd_{c}", lang)) for c in COMMANDS]
             code = None if lang == DEFAULT_LANG else lang
             await app.bot.set_my_commands(commands, language_code=code)
+        await app.bot_data["desk"].set_commands(app)
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -253,6 +257,8 @@ class TelegramFrontEnd:
         current = await self._deliver(chat.id, turn.replies, state.lang, edit_message_id, user.id)
         self.store.mark_delivered(chat.id, user.id, state.turn, current)
         self.store.mark_replied(update.update_id)
+        if result is not None:
+            await send_result_picture(self, chat.id, state, outcome)
 
     async def _show_current(
         self,
@@ -581,6 +587,7 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> Appli
         .build()
     )
     front = TelegramFrontEnd(engine, store, app.bot)
+    app.bot_data["settings"] = settings
     front.register(app)
     app.bot_data["front"] = front
     return app

@@ -13,6 +13,7 @@ from dialogs.engine import Engine
 from dialogs.events import (
     Back,
     Cancel,
+    Case,
     Choose,
     Event,
     Help,
@@ -37,7 +38,7 @@ COMMANDS: dict[str, type[Back | Help | Restart | Cancel]] = {
 
 # Commands a transport answers itself (Telegram deletes stored data on /forget); where
 # none does, they get the plain help, as they are listed in it.
-TRANSPORT_COMMANDS = frozenset({"forget"})
+TRANSPORT_COMMANDS = frozenset({"forget", "history"})
 MAX_COMMAND = 32  # Telegram's limit for a command name; longer typed text is cut when echoed
 
 
@@ -61,6 +62,8 @@ def command_event(text: str, name: str | None = None) -> Event | None:
         return Start(name=name, payload=arg.strip() or None)
     if command == "triage":
         return Triage(text=arg.strip())
+    if command == "case":
+        return Case(label=arg.strip())
     if command == "language":
         return Language(lang=arg.strip().casefold() or None)
     if command in COMMANDS:
