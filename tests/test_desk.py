@@ -216,3 +216,25 @@ async def test_info_logs_carry_no_text_a_user_typed(tg, caplog: pytest.LogCaptur
     await tg.settle(tg.fake.send_text(ANA, "secret words typed 42"))
     info = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert info and not any("secret" in line for line in info)
+
+
+async def test_the_retention_sweep_runs_at_once_and_keeps_running(
+    store: Store, kb: Knowledge
+) -> None:
+    import asyncio
+    from types import SimpleNamespace
+
+    from bot.staff import StaffDesk
+
+    for days in (100, 1):
+        when = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+        store.db["results"].insert(_row(0, finished_at=when))
+    sweeper = StaffDesk(SimpleNamespace(kb=kb, store=store), frozenset(), 30)  # type: ignore[arg-type]
+    task = asyncio.create_task(sweeper._retention_loop())
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if len(list(store.iter_results())) == 1:
+            break
+    assert not task.done()  # waiting for tomorrow's sweep
+    task.cancel()
+    assert len(list(store.iter_results())) == 1
