@@ -10,6 +10,12 @@
     clientwise match [--json] [--question ID] [--lang L] "<text>"
                             what a typed text is taken to be (option, FAQ topic or nothing)
                             (both read the text in its own language unless --lang is given)
+    clientwise stats [--since DATE] [--json] [--lang L]
+    clientwise recent [--limit N] [--json] [--lang L]
+    clientwise export [--since DATE] > results.csv
+    clientwise case [--json] [--lang L] LABEL|ID
+    clientwise cases [--since DATE] [--json] [--lang L]
+                            the staff desk over CLIENTWISE_DB (see bot/desk.py)
 
 Exit codes: 0 fine, 1 invalid knowledge files, 2 invalid settings or usage.
 """
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from bot.config import ConfigError, load_settings
 from dialogs.engine import Engine
@@ -58,7 +65,22 @@ def _parser() -> argparse.ArgumentParser:
             "--lang", default=None, help="language of the text (default: the one it is written in)"
         )
         p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    stats = sub.add_parser("stats", help="counts by model, language and week; top tactics")
+    recent = sub.add_parser("recent", help="the latest results and cases")
+    recent.add_argument("--limit", type=int, default=10, help="how many (default 10)")
+    export = sub.add_parser("export", help="every result as CSV on stdout (UTF-8 with BOM)")
+    case = sub.add_parser("case", help="one case's summary, by its label or result id")
+    case.add_argument("ref", metavar="LABEL|ID")
+    cases = sub.add_parser("cases", help="every staff case")
+    for p in (stats, export, cases):
+        p.add_argument("--since", default=None, help="only results from this date (YYYY-MM-DD)")
+    for p in (stats, recent, case, cases):
+        p.add_argument("--json", action="store_true", help="JSON on stdout")
+        p.add_argument("--lang", default=None, help="language of the text output (default en)")
     return parser
+
+
+DESK_COMMANDS = ("stats", "recent", "export", "case", "cases")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"clientwise: invalid setting {exc}", file=sys.stderr)
         return 2
+    if args.command in DESK_COMMANDS:
+        return _desk(args, engine, settings.database, lang or "en")
     from bot.terminal import run_terminal
 
     mode = getattr(args, "mode", "auto")
@@ -135,3 +159,36 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one clear line, never a traceback with secrets in it
         print(f"clientwise: stopped: {redact(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
         return 1
+
+
+def _desk(args: argparse.Namespace, engine: Engine, database: Path, lang: str) -> int:
+    from bot import desk_cli
+    from bot.desk import parse_since
+    from bot.storage import Store, StoreError
+
+    try:
+        since = parse_since(getattr(args, "since", None))
+    except ValueError:
+        print("clientwise: --since takes a date as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    if not database.exists():
+        print(f"clientwise: CLIENTWISE_DB={database}: no such database yet", file=sys.stderr)
+        return 2
+    try:
+        store = Store(database)
+    except StoreError as exc:
+        print(f"clientwise: {exc}", file=sys.stderr)
+        return 2
+    kb = engine.kb
+    try:
+        if args.command == "stats":
+            return desk_cli.run_stats(kb, store, since, lang, args.json)
+        if args.command == "recent":
+            return desk_cli.run_recent(kb, store, args.limit, lang, args.json)
+        if args.command == "export":
+            return desk_cli.run_export(kb, store, since)
+        if args.command == "case":
+            return desk_cli.run_case(kb, store, args.ref, lang, args.json)
+        return desk_cli.run_cases(kb, store, since, lang, args.json)
+    finally:
+        store.close()

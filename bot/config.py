@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535)
     admin_ids: list[int] = Field(default_factory=list, validation_alias="CLIENTWISE_ADMIN_IDS")
     log_level: str = Field(default="INFO", validation_alias="CLIENTWISE_LOG_LEVEL")
+    # Results older than this many days are deleted at start-up and daily; unset keeps them.
+    retention_days: int | None = Field(
+        default=None, ge=1, validation_alias="CLIENTWISE_RETENTION_DAYS"
+    )
     # Telegram's documented ceiling is about 30 messages a second per bot; 0 lifts the
     # limiter (a local Bot API server in tests and benchmarks, or paid broadcasts).
     max_sends_per_second: float = Field(

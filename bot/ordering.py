@@ -22,6 +22,10 @@ from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger("clientwise.updates")
 
+# Note fields that carry what a user typed (a deep-link payload): logged at DEBUG only,
+# so the INFO log says what happened, never what anybody wrote.
+USER_TEXT_FIELDS = frozenset({"payload"})
+
 # Handlers add what they did (event, phase, step) to the current update's note.
 update_note: ContextVar[dict[str, object] | None] = ContextVar("update_note", default=None)
 
@@ -79,7 +83,13 @@ async def _run(update: object, chat: int | None, work: Awaitable[Any]) -> None:
         log.exception("update=%s crashed outside the handlers", _update_id(update))
     finally:
         update_note.reset(token)
-        fields = " ".join(f"{k}={v}" for k, v in note.items())
+        fields = " ".join(f"{k}={v}" for k, v in note.items() if k not in USER_TEXT_FIELDS)
+        if log.isEnabledFor(logging.DEBUG) and USER_TEXT_FIELDS & note.keys():
+            log.debug(
+                "update=%s %s",
+                _update_id(update),
+                " ".join(f"{k}={note[k]}" for k in USER_TEXT_FIELDS & note.keys()),
+            )
         log.info(
             "update=%s chat=%s %s ms=%.1f",
             _update_id(update),

@@ -6,9 +6,17 @@ Tables (created and upgraded by the migrations below, sqlite-utils' own ``Migrat
   message that shows the current question, the language.
 * ``users`` — one row per Telegram user: language, active flag (false once they block
   the bot), first/last seen.
-* ``results`` — every finished questionnaire: answers, model, score, confidence, tactics.
+* ``results`` — every finished questionnaire: answers, model, score, confidence, tactics;
+  a staff case also its ``case_label`` and the ``staff_id`` who took it (``user_id`` is
+  then the caller, when known, else empty).
 * ``processed_updates`` — each Telegram ``update_id`` handled, whether its replies went
-  out, and when; kept at least ``UPDATE_RETENTION`` so redeliveries are recognised.
+  out, and when; kept at least ``UPDATE_RETENTION`` so redeliveries are recognised. The
+  chat and user ids are kept only while the replies are outstanding (crash recovery
+  needs them); a replied update keeps its id alone.
+
+Privacy: the connection runs with ``secure_delete`` on, and ``forget`` checkpoints the
+WAL afterwards, so deleted text is overwritten in the file instead of lingering in free
+pages or in the write-ahead log. ``prune_results`` applies CLIENTWISE_RETENTION_DAYS.
 
 The file runs in WAL mode with ``synchronous=NORMAL``: a killed process never loses a
 committed step. Writes of one update go in one transaction, begun with ``BEGIN IMMEDIATE``:
@@ -32,7 +40,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
 
@@ -107,6 +115,14 @@ def m003_delivered_turn(db: Database) -> None:
     db["conversations"].add_column("delivered_turn", int)
 
 
+@migrations()
+def m004_cases(db: Database) -> None:
+    # Staff cases: the label typed with /case and the staff member who took it.
+    db["results"].add_column("case_label", str)
+    db["results"].add_column("staff_id", int)
+    db["results"].create_index(["staff_id"])
+
+
 class StoredConversation(BaseModel):
     state: DialogState
     message_id: int | None = None
@@ -114,8 +130,8 @@ class StoredConversation(BaseModel):
 
 
 class ResultRow(BaseModel):
-    chat_id: int
-    user_id: int
+    chat_id: int | None
+    user_id: int | None
     finished_at: str
     lang: str
     business: str | None
@@ -125,6 +141,8 @@ class ResultRow(BaseModel):
     confidence_label: str
     answers: str
     tactics: str
+    case_label: str | None = None
+    staff_id: int | None = None
 
     @classmethod
     def from_outcome(cls, chat_id: int, user_id: int, lang: str, outcome: Outcome) -> ResultRow:
@@ -200,6 +218,8 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # Deleted rows are zeroed on disk, not left readable in free pages.
+            self.db.execute("PRAGMA secure_delete=ON")
             migrations.apply(self.db)
         except (sqlite3.Error, OSError) as exc:
             # e.g. "file is not a database": say which setting points at the bad file.
@@ -241,8 +261,12 @@ class Store:
         return "replied" if rows[0]["replied"] else "pending"
 
     def mark_replied(self, update_id: int) -> None:
+        # Once answered, who sent it no longer matters: only the id is kept (for
+        # recognising redeliveries), so no user id stays here for 26 hours.
         with self._write():
-            self.db["processed_updates"].update(update_id, {"replied": 1})
+            self.db["processed_updates"].update(
+                update_id, {"replied": 1, "chat_id": None, "user_id": None}
+            )
 
     def record_update(
         self, update_id: int, chat_id: int | None, user_id: int | None, replied: bool
@@ -252,8 +276,9 @@ class Store:
             self.db["processed_updates"].insert(
                 {
                     "update_id": update_id,
-                    "chat_id": chat_id,
-                    "user_id": user_id,
+                    # Ids only while replies are outstanding (see mark_replied).
+                    "chat_id": None if replied else chat_id,
+                    "user_id": None if replied else user_id,
                     "received_at": time.time(),
                     "replied": int(replied),
                 },
@@ -320,6 +345,15 @@ class Store:
             )
             self._touch_user(user_id, state.lang, now)
             if result is not None:
+                if state.case_label is not None:
+                    # A staff case: the result is the caller's, taken by this staff member.
+                    result = result.model_copy(
+                        update={
+                            "case_label": state.case_label,
+                            "staff_id": user_id,
+                            "user_id": state.case_subject,
+                        }
+                    )
                 self.db["results"].insert(result.model_dump())
             self.db["processed_updates"].insert(
                 {
@@ -367,10 +401,75 @@ class Store:
         return bool(rows[0]["active"]) if rows else True
 
     def forget(self, user_id: int) -> None:
-        """Delete everything stored about a user (their /forget request)."""
+        """Delete everything stored about a user (their /forget request): their
+        conversations, results and cases where they were the caller, their user row and
+        handled-update records; cases they took as staff stay, without their id."""
         with self._write():
-            for table in ("conversations", "results", "users"):
-                self.db.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+            # A private chat's id is the user's id.
+            self.db.execute(
+                "DELETE FROM conversations WHERE user_id = ? OR chat_id = ?", [user_id, user_id]
+            )
+            self.db.execute(
+                "DELETE FROM results WHERE user_id = ? OR (chat_id = ? AND staff_id IS NULL)",
+                [user_id, user_id],
+            )
+            self.db.execute("UPDATE results SET staff_id = NULL WHERE staff_id = ?", [user_id])
+            self.db.execute("UPDATE results SET chat_id = NULL WHERE chat_id = ?", [user_id])
+            self.db.execute("DELETE FROM users WHERE user_id = ?", [user_id])
+            self.db.execute(
+                "DELETE FROM processed_updates WHERE user_id = ? OR chat_id = ?",
+                [user_id, user_id],
+            )
+        self.checkpoint()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file and empty it, so deleted text does not
+        linger in the log (secure_delete already zeroes it in the file)."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def prune_results(self, days: int, now: datetime | None = None) -> int:
+        """Delete results finished more than ``days`` ago, and conversations idle that
+        long (CLIENTWISE_RETENTION_DAYS); returns how many results went."""
+        cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).isoformat(
+            timespec="seconds"
+        )
+        with self._write():
+            deleted = self.db.execute(
+                "DELETE FROM results WHERE finished_at < ?", [cutoff]
+            ).rowcount
+            self.db.execute("DELETE FROM conversations WHERE updated_at < ?", [cutoff])
+        self.checkpoint()
+        return deleted
+
+    # --- reading results (bot/desk.py) -------------------------------------------------
 
     def results_for(self, user_id: int) -> list[dict]:
         return list(self.db["results"].rows_where("user_id = ?", [user_id], order_by="id"))
+
+    def iter_results(
+        self, since: str | None = None, *, cases_only: bool = False, newest_first: bool = False
+    ) -> Iterator[dict]:
+        """Results finished at or after ``since`` (ISO date), one row at a time: the
+        cursor is read as it is consumed, so a large table never sits in memory."""
+        where, params = ["1 = 1"], []
+        if since:
+            where.append("finished_at >= ?")
+            params.append(since)
+        if cases_only:
+            where.append("case_label IS NOT NULL")
+        order = "id DESC" if newest_first else "id"
+        yield from self.db.query(
+            f"SELECT * FROM results WHERE {' AND '.join(where)} ORDER BY {order}", params
+        )
+
+    def result(self, result_id: int) -> dict | None:
+        rows = list(self.db["results"].rows_where("id = ?", [result_id]))
+        return rows[0] if rows else None
+
+    def latest_case(self, label: str) -> dict | None:
+        rows = list(
+            self.db["results"].rows_where(
+                "case_label = ?", [label], order_by="id DESC", limit=1
+            )
+        )
+        return rows[0] if rows else None

@@ -47,6 +47,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.ordering import ChatOrderedProcessor, update_note
+from bot.staff import STAFF_COMMANDS, StaffDesk, send_result_picture
 from bot.storage import DatabaseGone, ResultRow, Store, StoredConversation, StoreError
 from bot.updates import UpdatesRequest
 from dialogs import render
@@ -63,7 +64,8 @@ log = logging.getLogger("clientwise.telegram")
 CALLBACK_DATA = re.compile(r"^(\d{1,9}):([a-z][a-z0-9_]{0,31}):(\d{1,16})$")
 FORGET_DATA = re.compile(r"^forget:(yes|no):(\d{1,16})$")
 DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a payload
-COMMANDS = MENU  # the command menu, in its order
+# Everyone's menu; the staff commands (/triage, /case, …) are bot/staff.py's.
+COMMANDS = tuple(c for c in MENU if c not in STAFF_COMMANDS)
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
 # Steps stored but never answered (crash between commit and send) are re-shown at start-up
@@ -171,6 +173,7 @@ class TelegramFrontEnd:
 
     def register(self, app: Application) -> None:
         app.add_handler(TypeHandler(Update, self._gate), group=-1)
+        StaffDesk.from_settings(self, app.bot_data.get("settings")).register(app)
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
         app.add_handler(CommandHandler("forget", self._on_forget_command))
         engine_commands = [c for c in COMMANDS if c not in TRANSPORT_COMMANDS]
@@ -187,6 +190,7 @@ class TelegramFrontEnd:
             commands = [BotCommand(c, self.kb.text(f"cmd_{c}", lang)) for c in COMMANDS]
             code = None if lang == DEFAULT_LANG else lang
             await app.bot.set_my_commands(commands, language_code=code)
+        await app.bot_data["desk"].set_commands(app)
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -327,6 +331,8 @@ class TelegramFrontEnd:
         work.note.update(event=event.kind, phase=state.phase, step=state.step, turn=state.turn)
         current = await self._deliver(chat.id, turn.replies, state.lang, edit_message_id, user.id)
         self.store.mark_delivered(chat.id, user.id, state.turn, current)
+        if turn.outcome is not None:
+            await send_result_picture(self, chat.id, state, turn.outcome)
 
     async def _show_current(
         self,
@@ -665,6 +671,7 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> Appli
         .build()
     )
     front = TelegramFrontEnd(engine, store, app.bot)
+    app.bot_data["settings"] = settings
     front.register(app)
     app.bot_data["front"] = front
     return app

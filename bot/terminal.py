@@ -3,13 +3,17 @@
 Works interactively and with piped input (each input line is echoed, so a piped run
 reads like a transcript). Options can be picked by number or typed as words. Every
 line is written in the conversation's current language, so /language switches the
-terminal's own lines too. Ctrl-C and Ctrl-D both leave with the goodbye line.
+terminal's own lines too. Ctrl-C and Ctrl-D both leave with the goodbye line. A
+finished questionnaire's picture (bot/picture.py) is saved as a PNG and its path printed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
+import time
+from pathlib import Path
 from typing import TextIO
 
 from dialogs.conversation import LocalConversation
@@ -54,6 +58,7 @@ class TerminalChat:
         self.stdout = stdout
         self.piped = not stdin.isatty()
         self.confirming_forget = False
+        self.pictures: Path | None = None  # where result pictures go (tests set a folder)
 
     @property
     def lang(self) -> str:
@@ -108,10 +113,28 @@ class TerminalChat:
                 self.show(loop.run_until_complete(self._step(text)))
 
     async def _step(self, text: str) -> list[Reply]:
+        was_done = self.conversation.state.phase == "done"
         options = [o for r in self.conversation.last for o in r.options]
         if text.isdigit() and 1 <= int(text) <= len(options):
-            return await self.conversation.press(options[int(text) - 1].id)
-        return await self.conversation.send(text)
+            replies = await self.conversation.press(options[int(text) - 1].id)
+        else:
+            replies = await self.conversation.send(text)
+        if self.conversation.state.phase == "done" and not was_done:
+            path = await asyncio.to_thread(self._save_picture)
+            notice = self.engine.kb.text("picture_saved", self.lang, path=path)
+            replies.append(Reply(kind="notice", text=notice))
+        return replies
+
+    def _save_picture(self) -> Path:
+        """The result's PNG in the temporary folder (the same picture Telegram sends)."""
+        from bot.picture import result_png  # Pillow is loaded only when a result needs it
+
+        outcome = self.engine.outcome(self.conversation.state)
+        folder = self.pictures or Path(tempfile.gettempdir()) / "clientwise"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"result-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 1000:03d}.png"
+        path.write_bytes(result_png(self.engine.kb, self.lang, outcome.verdict, outcome.answers))
+        return path
 
     # --- /forget: the session's answers, after a confirmation as on Telegram ----------
 

@@ -15,6 +15,7 @@ from dialogs.engine import Engine
 from dialogs.events import (
     Back,
     Cancel,
+    Case,
     Choose,
     Event,
     Help,
@@ -37,12 +38,13 @@ COMMANDS: dict[str, Callable[[str, str | None], Event]] = {
     "back": lambda arg, name: Back(),
     "restart": lambda arg, name: Restart(),
     "triage": lambda arg, name: Triage(text=arg),
+    "case": lambda arg, name: Case(label=arg),
     "language": lambda arg, name: Language(lang=arg.casefold() or None),
     "cancel": lambda arg, name: Cancel(),
 }
 # Commands a transport answers itself (Telegram deletes stored data on /forget); where
 # none does, they get the plain help, as they are listed in it.
-TRANSPORT_COMMANDS = ("forget",)
+TRANSPORT_COMMANDS = ("forget", "history")
 MENU = (*COMMANDS, *TRANSPORT_COMMANDS)
 MAX_COMMAND = 32  # Telegram's limit for a command name; longer typed text is cut when echoed
 # "/name@bot rest": the name runs to the first blank (Telegram's command entity).

@@ -14,6 +14,7 @@ from dialogs import render
 from dialogs.events import (
     Back,
     Cancel,
+    Case,
     Choose,
     Event,
     Help,
@@ -49,6 +50,8 @@ from knowledge.triage import TriageResult, triage
 # A business description longer than this is cut: enough for any real answer, and it
 # keeps pasted essays out of the stored state.
 MAX_DESCRIPTION = 300
+# A case label is a name or a ticket number, not a note.
+MAX_CASE_LABEL = 80
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ class Engine:
                 return self._typed(state, event.text)
             case Triage():
                 return self._triage(state, event.text)
+            case Case():
+                return self._case(state, event)
             case Language():
                 if event.lang is None:
                     state.turn += 1
@@ -459,6 +464,29 @@ class Engine:
         )
         return Turn(fresh, [render.triage_card(self.kb, fresh, result)])
 
+    def _case(self, state: DialogState, event: Case) -> Turn:
+        """A questionnaire on behalf of a caller. Right after /triage the description and
+        its found answers carry over (question 1 is answered, the guesses pre-selected);
+        otherwise it starts at question 1. Whatever the staff member had open is replaced."""
+        label = clean_text(event.label, limit=None).strip()[:MAX_CASE_LABEL]
+        if not normalise(label):
+            return self._then_current(state, render.notice(self.kb, state, "case_label_missing"))
+        if state.phase == "triage":
+            state.case_label, state.case_subject = label, event.subject
+            turn = self._continue_after_triage(state)
+        else:
+            fresh = DialogState(
+                lang=state.lang,
+                phase="asking",
+                step=self.flow.start,
+                turn=state.turn + 1,
+                case_label=label,
+                case_subject=event.subject,
+            )
+            turn = Turn(fresh, [render.question(self.kb, self.flow, fresh)])
+        started = render.notice(self.kb, turn.state, "case_started", label=label)
+        return Turn(turn.state, [started, *turn.replies])
+
     def _continue_after_triage(self, state: DialogState) -> Turn:
         """Into the questionnaire after /triage: the description counts as question 1."""
         state.phase, state.step, state.history = "asking", self.flow.start, []
@@ -508,7 +536,10 @@ class Engine:
         if nxt == END:
             state.phase, state.step = "done", None
             outcome = self.outcome(state)
-            return Turn(state, [render.result(self.kb, state, outcome)], outcome=outcome)
+            replies = [render.result(self.kb, state, outcome)]
+            if state.case_label is not None:  # the compact note to paste into a ticket
+                replies.append(render.case_summary_reply(self.kb, state, outcome))
+            return Turn(state, replies, outcome=outcome)
         state.step = nxt
         return Turn(state, [render.question(self.kb, self.flow, state, echo=echo)])
 

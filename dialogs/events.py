@@ -61,8 +61,17 @@ class Triage(BaseModel):
     text: str
 
 
+class Case(BaseModel):
+    """Start a questionnaire on behalf of a caller (/case <label>); ``subject`` is the
+    caller's user id when the transport knows it (a reply to their message)."""
+
+    kind: Literal["case"] = "case"
+    label: str
+    subject: int | None = None
+
+
 Event = Annotated[
-    Start | Choose | Typed | Back | Restart | Help | Cancel | Triage | Language,
+    Start | Choose | Typed | Back | Restart | Help | Cancel | Triage | Language | Case,
     Field(discriminator="kind"),
 ]
 

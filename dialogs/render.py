@@ -460,3 +460,52 @@ def summary(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
         tactics=tactics,
     )
     return Reply(kind="info", text=text)
+
+
+def case_summary(
+    kb: Knowledge,
+    lang: str,
+    *,
+    label: str,
+    business: str | None,
+    model: str,
+    score: int,
+    confidence_label: str,
+    reasons: list[Reason],
+    tactic_ids: list[str],
+) -> str:
+    """A staff case in a few plain lines, made to be pasted into a ticket or CRM: the
+    label, the verdict, the deciding answers and the top tactics (no buttons, no bars)."""
+    separator = kb.text("list_separator", lang) + " "
+    none = kb.text("none_placeholder", lang)
+    answers = separator.join(_reason_short(kb, r, lang) for r in reasons)
+    tactics = separator.join(
+        pick(kb.tactics_by_id[t].title, lang) for t in tactic_ids if t in kb.tactics_by_id
+    )
+    return kb.text(
+        "case_summary",
+        lang,
+        label=label,
+        business=business or none,
+        model=pick(kb.models[model].name, lang) if model in kb.models else model,
+        score=score,
+        confidence=kb.text(f"confidence_{confidence_label}", lang),
+        answers=answers or none,
+        tactics=tactics or none,
+    )
+
+
+def case_summary_reply(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+    v = outcome.verdict
+    text = case_summary(
+        kb,
+        state.lang,
+        label=state.case_label or "",
+        business=outcome.business,
+        model=v.model,
+        score=v.score,
+        confidence_label=v.confidence_label,
+        reasons=v.reasons,
+        tactic_ids=[t.id for t in outcome.plan.tactics],
+    )
+    return Reply(kind="info", text=text)

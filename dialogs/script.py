@@ -4,6 +4,7 @@ Format (one scenario per file, see tests/dialogs/)::
 
     name: Law firm comes out client-based
     lang: en
+    staff: false                     # true: the user is on the transport's staff list
     steps:
       - send: /start                 # text or /command
         expect: "quick questions"    # text(s) the replies must contain
@@ -71,6 +72,9 @@ class DialogScript(BaseModel):
     name: str
     lang: str = "en"
     user: str | None = None
+    # Staff-only commands (/triage, /case) are refused unless the transport lists the
+    # script's user as staff; the engine itself knows no staff (it is the caller's job).
+    staff: bool = False
     steps: list[ScriptStep] = Field(min_length=1)
 
 

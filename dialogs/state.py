@@ -41,6 +41,10 @@ class DialogState(BaseModel):
     # Answers guessed from typed text (description, /triage): shown pre-selected, counted
     # only once the owner confirms them.
     prefilled: dict[str, str] = Field(default_factory=dict)
+    # A staff case (/case): the questionnaire is run on behalf of a caller; the label
+    # (a name, a ticket number) and, when the transport knows it, the caller's user id.
+    case_label: str | None = None
+    case_subject: int | None = None
 
     def choice_answers(self) -> dict[str, str]:
         return {qid: a.option for qid, a in self.answers.items() if a.option is not None}

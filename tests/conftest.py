@@ -38,7 +38,8 @@ async def _telegram_transport(script: DialogScript) -> AsyncIterator[Conversatio
     from tests.telegram_harness import TelegramConversation, running_bot
 
     with tempfile.TemporaryDirectory() as folder:
-        async with running_bot(Path(folder) / "bot.db") as harness:
+        staff = [777] if script.staff else []
+        async with running_bot(Path(folder) / "bot.db", admin_ids=staff) as harness:
             user = FakeTelegram.user(
                 777, first_name=script.user or "Sam", language_code=script.lang
             )

@@ -1,7 +1,8 @@
 """A local Bot API server for end-to-end tests (aiohttp, 127.0.0.1, random port).
 
 It speaks the subset of the Bot API that the bot uses — getMe, getUpdates (long poll,
-offset confirms), sendMessage, editMessageText, answerCallbackQuery, setMyCommands,
+offset confirms), sendMessage, editMessageText, answerCallbackQuery, setMyCommands (with
+its scope), sendPhoto and sendDocument (multipart uploads, kept as bytes),
 deleteWebhook … — keeps every message the bot sent per chat, and can inject faults
 (429 with retry_after, 403, 5xx) and redeliver updates. The real python-telegram-bot
 HTTP stack talks to it through ``base_url``; nothing inside PTB is mocked.
@@ -46,7 +47,16 @@ class SentMessage:
 
 
 INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout"}
-JSON_FIELDS = {"reply_markup", "allowed_updates", "commands"}
+JSON_FIELDS = {"reply_markup", "allowed_updates", "commands", "scope"}
+
+
+@dataclass
+class SentFile:
+    chat_id: int
+    kind: str  # "photo" or "document"
+    filename: str
+    data: bytes
+    caption: str | None = None
 
 
 class FakeTelegram:
@@ -55,7 +65,12 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.messages: dict[int, list[SentMessage]] = {}
         self.callback_answers: list[dict[str, Any]] = []
+        # Default-scope command lists by language, and scoped ones by (scope, chat, language).
         self.commands: dict[str | None, list[dict[str, str]]] = {}
+        self.scoped_commands: dict[
+            tuple[str, int | None, str | None], list[dict[str, str]]
+        ] = {}
+        self.files: dict[int, list[SentFile]] = {}
         self._pending: list[dict[str, Any]] = []
         self._delivered: set[int] = set()
         self.deliveries: collections.Counter[int] = collections.Counter()
@@ -217,6 +232,21 @@ class FakeTelegram:
                 return message
         return None
 
+    def chat_files(self, chat_id: int, kind: str | None = None) -> list[SentFile]:
+        return [f for f in self.files.get(chat_id, []) if kind is None or f.kind == kind]
+
+    def menu_for(self, chat_id: int, language_code: str | None = None) -> list[str]:
+        """The command names a user sees in their private chat, as Telegram picks them:
+        a chat scope beats the default one, a matching language beats none."""
+        candidates = [
+            self.scoped_commands.get(("chat", chat_id, language_code)),
+            self.scoped_commands.get(("chat", chat_id, None)),
+            self.commands.get(language_code),
+            self.commands.get(None),
+        ]
+        found = next((c for c in candidates if c is not None), [])
+        return [c["command"] for c in found]
+
     def method_calls(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
 
@@ -357,5 +387,39 @@ class FakeTelegram:
         return self._ok(True)
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> web.Response:
-        self.commands[params.get("language_code")] = params.get("commands", [])
+        scope = params.get("scope") or {"type": "default"}
+        if scope["type"] == "default":
+            self.commands[params.get("language_code")] = params.get("commands", [])
+        else:
+            chat = scope.get("chat_id")
+            key = (scope["type"], int(chat) if chat is not None else None)
+            self.scoped_commands[(*key, params.get("language_code"))] = params.get("commands", [])
         return self._ok(True)
+
+    async def _upload(self, params: dict[str, Any], kind: str) -> web.Response:
+        chat_id = params["chat_id"]
+        if chat_id in self._blocked_chats:
+            return self._error(403, "Forbidden: bot was blocked by the user")
+        field = params[kind]
+        data = field.file.read() if hasattr(field, "file") else bytes(str(field), "utf-8")
+        name = getattr(field, "filename", None) or kind
+        self.files.setdefault(chat_id, []).append(
+            SentFile(chat_id, kind, name, data, params.get("caption"))
+        )
+        return self._ok(
+            {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": self._me(),
+                kind: [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]
+                if kind == "photo"
+                else {"file_id": "f", "file_unique_id": "u", "file_name": name},
+            }
+        )
+
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> web.Response:
+        return await self._upload(params, "photo")
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> web.Response:
+        return await self._upload(params, "document")

@@ -26,9 +26,10 @@ from dialogs.events import Reply, ReplyOption
 from dialogs.state import DialogState
 from tests.fake_telegram import TOKEN, FakeTelegram, SentMessage
 
-# The two users the Telegram tests talk as.
+# The users the Telegram tests talk as; STAFF is on the staff list where a test says so.
 ANA = FakeTelegram.user(101, "Ana")
 BORIS = FakeTelegram.user(202, "Boris")
+STAFF = FakeTelegram.user(909, "Sara")
 
 
 class BotHarness:
@@ -67,7 +68,10 @@ class BotHarness:
 
 @asynccontextmanager
 async def running_bot(
-    db_path: Path, fake: FakeTelegram | None = None, max_sends_per_second: float = 30
+    db_path: Path,
+    fake: FakeTelegram | None = None,
+    max_sends_per_second: float = 30,
+    admin_ids: list[int] | None = None,
 ) -> AsyncIterator[BotHarness]:
     fake = fake or FakeTelegram()
     base_url = await fake.start()
@@ -76,6 +80,7 @@ async def running_bot(
         telegram_api_base_url=base_url,
         database=db_path,
         max_sends_per_second=max_sends_per_second,
+        admin_ids=admin_ids or [],
     )
     store = Store(db_path)
     app = build_application(settings, Engine.default(), store)

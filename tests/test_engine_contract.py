@@ -8,6 +8,7 @@ import copy
 
 import pytest
 
+from bot.staff import STAFF_COMMANDS
 from bot.telegram_bot import COMMANDS as TELEGRAM_COMMANDS
 from dialogs import render
 from dialogs.conversation import COMMANDS, MENU, TRANSPORT_COMMANDS, command_event
@@ -44,7 +45,10 @@ def test_only_the_finishing_turn_carries_its_outcome(engine: Engine) -> None:
 
 
 def test_telegram_lists_the_shared_command_table() -> None:
-    assert TELEGRAM_COMMANDS == MENU == (*COMMANDS, *TRANSPORT_COMMANDS)
+    assert (*COMMANDS, *TRANSPORT_COMMANDS) == MENU
+    # Everyone's menu is the shared table without the staff commands (bot/staff.py).
+    assert tuple(c for c in MENU if c not in STAFF_COMMANDS) == TELEGRAM_COMMANDS
+    assert {"triage", "case"} <= set(COMMANDS) & set(STAFF_COMMANDS)
     for name in COMMANDS:  # each is read as itself, never as an unknown command
         event = command_event(f"/{name}")
         assert event is not None and getattr(event, "unknown", None) is None, name

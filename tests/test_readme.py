@@ -12,8 +12,12 @@ import pytest
 
 from bot.cli import _parser
 from bot.config import Settings
-from bot.telegram_bot import COMMANDS
+from bot.staff import OWNER_COMMANDS, STAFF_COMMANDS
+from bot.telegram_bot import COMMANDS as EVERYONES
 from bot.terminal import QUIT
+
+# Everyone's commands and the staff-only ones: all must be documented.
+COMMANDS = (*EVERYONES, *OWNER_COMMANDS, *STAFF_COMMANDS)
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 # BotFather's own commands, quoted in the set-up steps.

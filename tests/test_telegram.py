@@ -33,7 +33,7 @@ async def _to_first_choice(tg: BotHarness, user: dict = ANA) -> TelegramConversa
 
 async def test_commands_are_registered(tg: BotHarness) -> None:
     names = [c["command"] for c in tg.fake.commands[None]]
-    assert names == ["start", "help", "back", "restart", "triage", "language", "cancel", "forget"]
+    assert names == ["start", "help", "back", "restart", "language", "cancel", "forget", "history"]
 
 
 async def test_buttons_edit_the_question_in_place_and_stop_the_spinner(tg: BotHarness) -> None:

@@ -150,10 +150,18 @@ async def test_group_stickers_are_ignored_silently(tg: BotHarness) -> None:
 async def test_deep_link_payload_is_cleaned(
     tg: BotHarness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="clientwise.updates"):
+    # The payload is text from outside: cleaned, and logged at DEBUG only (INFO carries
+    # no text a user could have typed).
+    with caplog.at_level(logging.DEBUG, logger="clientwise.updates"):
         await TelegramConversation(tg, ANA).send("/start from_site\nupdate=1 fake line")
-    lines = [r.getMessage() for r in caplog.records if r.name == "clientwise.updates"]
-    assert any("payload=from_siteupdate1fakeline" in line for line in lines)
+    records = [r for r in caplog.records if r.name == "clientwise.updates"]
+    lines = [r.getMessage() for r in records]
+    assert any(
+        "payload=from_siteupdate1fakeline" in r.getMessage()
+        for r in records
+        if r.levelno == logging.DEBUG
+    )
+    assert not any("payload" in r.getMessage() for r in records if r.levelno >= logging.INFO)
     assert all("\n" not in line for line in lines)
 
 

@@ -13,6 +13,7 @@ import collections
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ from tests.telegram_harness import (
     BORIS,
     BotHarness,
     TelegramConversation,
+    running_bot,
     start_questionnaire,
 )
 
@@ -272,11 +274,14 @@ async def test_the_result_row_comes_from_the_engines_outcome(
 
 
 async def test_a_command_with_its_words_on_the_next_line_is_that_command(
-    tg: BotHarness,
+    tmp_path: Path,
 ) -> None:
     """Telegram's command entity ends at the first blank, not the first space: the words
     on the next line are the command's argument, as ``context.args`` has them."""
     user = FakeTelegram.user(303, "Ana")
-    replies = await TelegramConversation(tg, user).send("/triage\nlaw firm,  retainer agreements")
-    assert not any("/triage" in r.text for r in replies), replies  # not "unknown command"
-    assert tg.state_of(user).answers["business"].text == "law firm, retainer agreements"
+    async with running_bot(tmp_path / "bot.db", admin_ids=[user["id"]]) as tg:  # /triage: staff
+        replies = await TelegramConversation(tg, user).send(
+            "/triage\nlaw firm,  retainer agreements"
+        )
+        assert not any("/triage" in r.text for r in replies), replies  # not "unknown command"
+        assert tg.state_of(user).answers["business"].text == "law firm, retainer agreements"
