@@ -44,7 +44,7 @@ from knowledge.loader import default_knowledge
 from knowledge.matching import match_option, normalise
 from knowledge.model import NOT_SURE, Knowledge, pick
 from knowledge.plausible import description_problem
-from knowledge.recommend import recommend
+from knowledge.recommend import family_of, recommend
 from knowledge.schema import ModelId
 
 # A business description longer than this is cut: enough for any real answer, and it
@@ -162,7 +162,8 @@ class Engine:
         business = next((a.text for q, a in state.answers.items() if q in on_path and a.text), None)
         prior = self._prior(state) if business else None
         verdict = classify(self.kb, answers, expected, prior=prior)
-        plan = recommend(self.kb, answers, verdict)
+        family = family_of(self.kb, state.business_id) if business else None
+        plan = recommend(self.kb, answers, verdict, family)
         return render.Outcome(answers=answers, business=business, verdict=verdict, plan=plan)
 
     def _prior(self, state: DialogState) -> tuple[str, ModelId] | None:

@@ -14,7 +14,7 @@ from dialogs.state import DialogState
 from knowledge.classifier import PRIOR, Reason, Verdict
 from knowledge.interpret import TriageResult
 from knowledge.model import NOT_SURE, Knowledge, pick
-from knowledge.recommend import Plan
+from knowledge.recommend import Plan, first_step
 from knowledge.schema import ModelId
 
 # Action ids shared by all transports (buttons that are not questionnaire answers).
@@ -389,7 +389,7 @@ def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
                 lang,
                 n=n,
                 title=pick(t.title, lang),
-                first_step=pick(t.first_step, lang),
+                first_step=first_step(t, outcome.plan.family, lang),
             )
         )
     return Reply(
@@ -408,8 +408,12 @@ def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
     lang = state.lang
     model_name = pick(kb.models[outcome.verdict.model].name, lang)
     lines = [kb.text("why_tactics_header", lang)]
+    business = kb.business(state.business_id) if outcome.plan.family else None
     for n, picked in enumerate(outcome.plan.tactics, start=1):
         t = kb.tactics_by_id[picked.id]
+        # Built only from what the owner actually said: the answers that made the tactic
+        # relevant, and the trade they named.
+        bases: list[str] = []
         if picked.because:
             answers = (kb.text("list_separator", lang) + " ").join(
                 kb.text(
@@ -420,9 +424,10 @@ def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
                 )
                 for q, o in picked.because
             )
-            basis = kb.text("why_tactic_answers", lang, answers=answers)
-        else:
-            basis = kb.text("why_tactic_model", lang, model=model_name)
+            bases.append(kb.text("why_tactic_answers", lang, answers=answers))
+        if picked.trade and business is not None:
+            bases.append(kb.text("why_tactic_trade", lang, business=pick(business.name, lang)))
+        basis = " ".join(bases) or kb.text("why_tactic_model", lang, model=model_name)
         lines.append(
             kb.text(
                 "why_tactic_line",
@@ -433,6 +438,8 @@ def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
                 basis=basis,
             )
         )
+    if outcome.plan.family is None:
+        lines.append(kb.text("why_no_trade", lang))
     return Reply(kind="info", text="\n".join(lines))
 
 

@@ -44,6 +44,8 @@ REQUIRED_MESSAGES: dict[str, frozenset[str]] = {
     "answer_pair": frozenset({"question", "answer"}),
     "why_tactic_answers": frozenset({"answers"}),
     "why_tactic_model": frozenset({"model"}),
+    "why_tactic_trade": frozenset({"business"}),
+    "why_no_trade": _EMPTY,
     "why_tactic_line": frozenset({"n", "title", "why", "basis"}),
     "summary": frozenset({"business", "model", "score", "confidence", "signals", "tactics"}),
     "restarted": _EMPTY,

@@ -56,6 +56,8 @@ class Knowledge:
     glossary: Glossary
     questions_file: QuestionsFile
     businesses: list[Business]
+    # Trade family ids (businesses.yaml), in file order.
+    families: list[str]
     tactics: list[Tactic]
     advice: list[Advice]
     faq: list[FaqEntry]
@@ -71,6 +73,9 @@ class Knowledge:
         object.__setattr__(self, "questions", {q.id: q for q in self.questions_file.questions})
         object.__setattr__(self, "dimensions", {d.id: d for d in self.questions_file.dimensions})
         object.__setattr__(self, "tactics_by_id", {t.id: t for t in self.tactics})
+
+    def business(self, business_id: str | None) -> Business | None:
+        return next((b for b in self.businesses if b.id == business_id), None)
 
     def text(self, key: str, lang: str, /, **values: object) -> str:
         """A message from messages.yaml in ``lang``, with its placeholders filled."""
