@@ -49,3 +49,15 @@ def advise(
     for qid, oid in answers.items():
         state.answers[qid] = Answer(option=oid)
     return engine.outcome(state), lang
+
+
+def plan_for_business(engine: Engine, business_id: str) -> Outcome:
+    """The outcome for a business type's typical owner (its name as the description)."""
+    business = engine.kb.business(business_id)
+    if business is None:
+        raise KeyError(business_id)
+    state = DialogState(phase="done", business_id=business.id)
+    state.answers["business"] = Answer(text=business.name["en"])
+    for qid, oid in business.typical.items():
+        state.answers[qid] = Answer(option=oid)
+    return engine.outcome(state)

@@ -11,11 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from bench.eval import HOLDOUT2_DIR, HOLDOUT3_DIR, HOLDOUT_DIR, TARGETS, Score, evaluate
+from bench.eval import (
+    EVAL_DIR,
+    HOLDOUT2_DIR,
+    HOLDOUT3_DIR,
+    HOLDOUT_DIR,
+    TARGETS,
+    Score,
+    evaluate,
+)
 from knowledge.loader import default_knowledge
 from knowledge.model import DEFAULT_LANG
 
 LANGS = sorted(default_knowledge().languages)
+EVAL_PLANS = EVAL_DIR / "plans.yaml"
 # English has the large set; each other language a smaller one written by its own author.
 MIN_ITEMS = {DEFAULT_LANG: 50}
 MIN_ITEMS_OTHER = 20
@@ -79,3 +88,40 @@ def test_a_wrong_pre_selection_is_counted_apart_from_a_wrong_option_taken(tmp_pa
     )
     typed = evaluate(default_knowledge(), DEFAULT_LANG, tmp_path)[0]
     assert (typed.confident_wrong, typed.wrong_guesses) == (1, 1)
+
+
+# --- advice (issue 12): plan fit on the owner profiles, and plan diversity ---------------
+
+
+def test_plans_fit_the_owner_profiles_without_contradiction() -> None:
+    from bench.eval import PLAN_FIT_TARGET, plan_fit
+    from dialogs.engine import Engine
+
+    fit = plan_fit(Engine.default())
+    assert fit.total >= 60
+    assert fit.contradictions == 0, "\n".join(fit.misses)
+    assert fit.accuracy >= PLAN_FIT_TARGET, "\n".join(fit.misses)
+
+
+def test_the_profiles_cover_every_language_and_many_trades() -> None:
+    from knowledge.loader import read_yaml
+
+    profiles = read_yaml(EVAL_PLANS)["profiles"]
+    assert {p["lang"] for p in profiles} == set(LANGS)
+    assert min(sum(p["lang"] == lang for p in profiles) for lang in LANGS) >= 10
+
+
+# Measured when families came in: 53 distinct plans for 81 business types, 27 of 2900
+# cross-family pairs identical (one plan per verdict band gave 41 and 47). Floors/ceilings,
+# never to loosen.
+MIN_DISTINCT_PLANS = 50
+MAX_CROSS_FAMILY_IDENTICAL = 30
+
+
+def test_different_trades_get_different_plans() -> None:
+    from bench.eval import plan_diversity
+    from dialogs.engine import Engine
+
+    diversity = plan_diversity(Engine.default())
+    assert diversity.distinct >= MIN_DISTINCT_PLANS
+    assert diversity.cross_family_identical <= MAX_CROSS_FAMILY_IDENTICAL
