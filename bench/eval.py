@@ -125,7 +125,7 @@ def plan_fit(engine: Engine, folder: Path = EVAL_DIR) -> PlanFit:
     score = PlanFit()
     path = folder / "plans.yaml"
     for item in read_yaml(path)["profiles"] if path.exists() else []:
-        outcome, _ = advise(engine, str(item["business"]), item["answers"], item["lang"])
+        outcome = advise(engine, str(item["business"]), item["answers"], item["lang"]).outcome
         chosen = [p.id for p in outcome.plan.tactics]
         wrong = [t for t in chosen if t in item["must_not"]]
         good = [t for t in chosen if t in item["should"]]

@@ -9,6 +9,7 @@ the engine for the outcome, so scripts get exactly the advice an owner would.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from dialogs.engine import Engine
 from dialogs.render import Outcome
@@ -16,6 +17,14 @@ from dialogs.state import Answer, DialogState
 from knowledge.interpret import clean_text, read_description
 from knowledge.language import detect_language
 from knowledge.model import NOT_SURE
+
+
+@dataclass(frozen=True)
+class Advised:
+    outcome: Outcome
+    # The language the description was read in, and the business type it names.
+    lang: str
+    business_id: str | None
 
 
 class UnknownAnswer(ValueError):
@@ -27,9 +36,9 @@ def advise(
     business: str,
     answers: Mapping[str, str],
     lang: str | None = None,
-) -> tuple[Outcome, str]:
+) -> Advised:
     """The outcome for ``business`` (free text, may be empty) and ``answers`` (question
-    id -> option id), and the language the description was read in."""
+    id -> option id)."""
     kb = engine.kb
     for qid, oid in answers.items():
         question = kb.questions.get(qid)
@@ -48,7 +57,7 @@ def advise(
         state.answers["business"] = Answer(text=text)
     for qid, oid in answers.items():
         state.answers[qid] = Answer(option=oid)
-    return engine.outcome(state), lang
+    return Advised(engine.outcome(state), lang, state.business_id)
 
 
 def plan_for_business(engine: Engine, business_id: str) -> Outcome:

@@ -28,7 +28,7 @@ CHOICE_QUESTIONS = [q for q in KB.questions.values() if q.kind == "choice"]
 
 
 def _plan_ids(business: str, answers: dict[str, str], lang: str = "en") -> list[str]:
-    outcome, _ = advise(ENGINE, business, answers, lang)
+    outcome = advise(ENGINE, business, answers, lang).outcome
     return [p.id for p in outcome.plan.tactics]
 
 
@@ -160,7 +160,7 @@ PETROL = _typical("gas_station") | {"product_range": "wide"}
 
 @pytest.mark.parametrize("lang", sorted(KB.languages))
 def test_a_petrol_station_gets_no_checkout_email_or_contract_advice(lang: str) -> None:
-    outcome, _ = advise(ENGINE, "petrol station on the highway", PETROL, "en")
+    outcome = advise(ENGINE, "petrol station on the highway", PETROL, "en").outcome
     state = DialogState(lang=lang, phase="done", business_id="gas_station")
     ids = {p.id for p in outcome.plan.tactics}
     assert outcome.plan.family == "motoring"
@@ -197,7 +197,7 @@ def test_food_shops_get_no_premium_package_compared_to_a_bank(business: str) -> 
 
 @pytest.mark.parametrize("lang", sorted(KB.languages))
 def test_a_trade_gets_its_own_wording_of_the_first_step(lang: str) -> None:
-    outcome, _ = advise(ENGINE, "petrol station", PETROL, "en")
+    outcome = advise(ENGINE, "petrol station", PETROL, "en").outcome
     state = DialogState(lang=lang, phase="done", business_id="gas_station")
     card = render.result(KB, state, outcome).text
     worded = KB.tactics_by_id["business_accounts"].first_step_for["motoring"]
@@ -217,7 +217,35 @@ def test_family_wordings_name_the_channel_of_the_market() -> None:
 
 
 def test_without_a_recognised_trade_the_plan_says_it_rests_on_the_answers() -> None:
-    outcome, _ = advise(ENGINE, "we make things for people", _typical("catering"), "en")
+    outcome = advise(ENGINE, "we make things for people", _typical("catering"), "en").outcome
     assert outcome.plan.family is None
     state = DialogState(lang="en", phase="done")
     assert KB.text("why_no_trade", "en") in render.why_tactics(KB, state, outcome).text
+
+
+# --- clientwise advise: the Python API on the command line -------------------------------
+
+
+def test_cli_advise_prints_the_same_plan_as_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from bot import cli
+
+    args = ["advise", "--json", "--business", "petrol station on the highway"]
+    args += [arg for q, o in PETROL.items() for arg in ("--answer", f"{q}={o}")]
+    assert cli.main(args) == 0
+    printed = json.loads(capsys.readouterr().out)
+    api = advise(ENGINE, "petrol station on the highway", PETROL).outcome
+    assert printed["verdict"] == api.verdict.model == "customer"
+    assert printed["business"] == "gas_station" and printed["family"] == "motoring"
+    assert [t["id"] for t in printed["plan"]] == [p.id for p in api.plan.tactics]
+    accounts = next(t for t in printed["plan"] if t["id"] == "business_accounts")
+    assert accounts["first_step"].startswith("For a petrol station")
+
+
+@pytest.mark.parametrize("bad", ["contract=maybe", "colour=blue", "contract"])
+def test_cli_advise_refuses_an_unknown_answer(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot import cli
+
+    assert cli.main(["advise", "--answer", bad]) == 2
+    assert "--answer" in capsys.readouterr().err
