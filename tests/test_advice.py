@@ -199,10 +199,11 @@ def test_food_shops_get_no_premium_package_compared_to_a_bank(business: str) -> 
 def test_a_trade_gets_its_own_wording_of_the_first_step(lang: str) -> None:
     outcome = advise(ENGINE, "petrol station", PETROL, "en").outcome
     state = DialogState(lang=lang, phase="done", business_id="gas_station")
-    card = render.result(KB, state, outcome).text
+    index = [p.id for p in outcome.plan.tactics].index("business_accounts")
+    page = render.tactic_page(KB, state, outcome, index).text
     worded = KB.tactics_by_id["business_accounts"].first_step_for["motoring"]
-    assert worded[lang] in card
-    assert pick(KB.tactics_by_id["business_accounts"].first_step, lang) not in card
+    assert worded[lang] in page
+    assert pick(KB.tactics_by_id["business_accounts"].first_step, lang) not in page
 
 
 def test_family_wordings_name_the_channel_of_the_market() -> None:
