@@ -250,3 +250,51 @@ def test_cli_advise_refuses_an_unknown_answer(bad: str, capsys: pytest.CaptureFi
 
     assert cli.main(["advise", "--answer", bad]) == 2
     assert "--answer" in capsys.readouterr().err
+
+
+# --- confidence that reads true ----------------------------------------------------------
+
+
+def _card(answers: dict[str, str], lang: str, expected: bool = False) -> str:
+    expect = [q for q in KB.questions if KB.weight(q) > 0] if expected else None
+    verdict = classify(KB, answers, expect)
+    plan = recommend(KB, answers, verdict, "motoring")
+    outcome = render.Outcome(answers=answers, business=None, verdict=verdict, plan=plan)
+    state = DialogState(lang=lang, phase="done", business_id="gas_station")
+    return render.result(KB, state, outcome).text + render.verdict_details(KB, state, outcome).text
+
+
+@pytest.mark.parametrize("lang", sorted(KB.languages))
+def test_high_confidence_never_comes_with_treat_this_as_a_first_estimate(lang: str) -> None:
+    answers = _typical("gas_station") | {"relationship": NOT_SURE}
+    assert classify(KB, answers).confidence_label == "high"
+    text = _card(answers, lang)
+    assert KB.text("confidence_high", lang) in text
+    assert KB.text("result_not_sure_note", lang, count=1) not in text
+    assert KB.text("result_not_sure_high", lang, count=1) in text
+
+
+@pytest.mark.parametrize("lang", sorted(KB.languages))
+def test_an_end_of_scale_score_with_low_confidence_says_what_is_uncertain(lang: str) -> None:
+    answers = {"contract": "never"}
+    verdict = classify(KB, answers, [q for q in KB.questions if KB.weight(q) > 0])
+    assert (verdict.score, verdict.confidence_label) == (0, "low")
+    text = _card(answers, lang, expected=True)
+    coverage = round(verdict.coverage * 100)
+    assert KB.text("result_extreme_uncertain", lang, coverage=coverage) in text
+
+
+# Telegram shows about this much on one phone screen; the card must fit it.
+CARD_LIMIT = 600
+
+
+@pytest.mark.parametrize("lang", sorted(KB.languages))
+def test_the_result_card_fits_one_screen_for_every_business_type(lang: str) -> None:
+    from dialogs.advise import plan_for_business
+
+    for business in KB.businesses:
+        outcome = plan_for_business(ENGINE, business.id)
+        state = DialogState(lang=lang, phase="done", business_id=business.id)
+        card = render.result(KB, state, outcome)
+        assert len(card.text) <= CARD_LIMIT, (business.id, card.text)
+        assert {o.id for o in card.options} == {"tactics", "verdict", "summary", "restart"}
