@@ -494,7 +494,8 @@ def _tactic_basis(kb: Knowledge, state: DialogState, outcome: Outcome, index: in
     if picked.trade and business is not None:
         bases.append(kb.text("why_tactic_trade", lang, business=pick(business.name, lang)))
     model_name = pick(kb.models[outcome.verdict.model].name, lang)
-    return " ".join(bases) or kb.text("why_tactic_model", lang, model=model_name)
+    # One line each: the answers list has no full stop to continue after.
+    return "\n".join(bases) or kb.text("why_tactic_model", lang, model=model_name)
 
 
 def tactic_page(kb: Knowledge, state: DialogState, outcome: Outcome, index: int) -> Reply:
