@@ -16,6 +16,8 @@
     clientwise case [--json] [--lang L] LABEL|ID
     clientwise cases [--since DATE] [--json] [--lang L]
                             the staff desk over CLIENTWISE_DB (see bot/desk.py)
+    clientwise advise [--json] [--lang L] [--business "<text>"] [--answer Q=O …]
+                            verdict and plan for a description and answers (dialogs.advise)
 
 Exit codes: 0 fine, 1 invalid knowledge files, 2 invalid settings or usage.
 """
@@ -23,6 +25,7 @@ Exit codes: 0 fine, 1 invalid knowledge files, 2 invalid settings or usage.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -60,7 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     match = sub.add_parser("match", help="what a typed text is taken to be")
     match.add_argument("text")
     match.add_argument("--question", help="question id to read the text as an answer to")
-    for p in (triage, match):
+    advise = sub.add_parser("advise", help="verdict and plan for a description and answers")
+    advise.add_argument("--business", default="", help='what the business does, e.g. "bakery"')
+    advise.add_argument(
+        "--answer",
+        action="append",
+        default=[],
+        metavar="QUESTION=OPTION",
+        help="an answer by ids, e.g. contract=never (repeat for each question)",
+    )
+    for p in (triage, match, advise):
         p.add_argument(
             "--lang", default=None, help="language of the text (default: the one it is written in)"
         )
@@ -81,6 +93,58 @@ def _parser() -> argparse.ArgumentParser:
 
 
 DESK_COMMANDS = ("stats", "recent", "export", "case", "cases")
+
+
+def run_advise(
+    engine: Engine, business: str, pairs: list[str], lang: str | None, *, as_json: bool
+) -> int:
+    """``clientwise advise``: what ``dialogs.advise.advise`` returns, as JSON or the card."""
+    from dialogs import render
+    from dialogs.advise import UnknownAnswer, advise
+    from dialogs.state import DialogState
+    from knowledge.model import pick
+    from knowledge.recommend import first_step
+
+    answers: dict[str, str] = {}
+    for pair in pairs:
+        qid, sep, oid = pair.partition("=")
+        if not sep or not qid.strip() or not oid.strip():
+            print(f"clientwise: --answer {pair!r}: write QUESTION=OPTION", file=sys.stderr)
+            return 2
+        answers[qid.strip()] = oid.strip()
+    try:
+        advised = advise(engine, business, answers, lang)
+    except UnknownAnswer as exc:
+        print(f"clientwise: --answer: {exc}", file=sys.stderr)
+        return 2
+    kb, outcome, used = engine.kb, advised.outcome, advised.lang
+    verdict, plan = outcome.verdict, outcome.plan
+    if not as_json:
+        state = DialogState(lang=used, phase="done", business_id=advised.business_id)
+        print(render.result(kb, state, outcome).text)
+        return 0
+    payload = {
+        "lang": used,
+        "business": advised.business_id,
+        "family": plan.family,
+        "verdict": verdict.model,
+        "score": verdict.score,
+        "confidence": verdict.confidence_label,
+        "answers": outcome.answers,
+        "advice": plan.advice,
+        "plan": [
+            {
+                "id": picked.id,
+                "title": pick(kb.tactics_by_id[picked.id].title, used),
+                "first_step": first_step(kb.tactics_by_id[picked.id], plan.family, used),
+                "because": [{"question": q, "answer": o} for q, o in picked.because],
+                "trade": picked.trade,
+            }
+            for picked in plan.tactics
+        ],
+    }
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "triage":
             return run_triage(engine, args.text, lang, as_json=args.json)
         return run_match(engine, args.text, lang, args.question, as_json=args.json)
+    if args.command == "advise":
+        return run_advise(engine, args.business, args.answer, lang, as_json=args.json)
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -12,7 +12,9 @@ import sys
 from dialogs import render
 from dialogs.engine import Engine
 from dialogs.state import DialogState
-from knowledge.interpret import faq_for, interpret_answer, match_business, match_faq
+from knowledge.business import match_business
+from knowledge.faq import faq_for, match_faq
+from knowledge.interpret import interpret_answer
 from knowledge.language import detect_language
 
 

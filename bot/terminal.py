@@ -20,7 +20,7 @@ from dialogs.conversation import LocalConversation
 from dialogs.engine import Engine
 from dialogs.events import Reply, ReplyOption
 from dialogs.state import DialogState
-from knowledge.matching import normalise
+from knowledge.phrases import normalise
 
 QUIT = {"/quit", "/exit", "/q"}
 FORGET = "/forget"

@@ -28,7 +28,7 @@ from dialogs.events import (
     Typed,
 )
 from dialogs.state import DialogState
-from knowledge.matching import normalise
+from knowledge.phrases import normalise
 
 # Every command a user can type, in the order the menus list them, and the event it
 # becomes from the words after it (joined by single spaces, as Telegram's ``context.args``).

@@ -33,9 +33,9 @@ from knowledge.faq import match_faq
 from knowledge.interpret import interpret_answer
 from knowledge.language import detect_language
 from knowledge.loader import default_knowledge
-from knowledge.matching import match_option, normalise
+from knowledge.matching import match_option
 from knowledge.model import NOT_SURE, Knowledge, pick
-from knowledge.phrases import clean_text
+from knowledge.phrases import clean_text, normalise
 from knowledge.plausible import description_problem
 from knowledge.questions import (
     QuestionStrength,
@@ -43,7 +43,7 @@ from knowledge.questions import (
     looks_like_question,
     question_strength,
 )
-from knowledge.recommend import recommend
+from knowledge.recommend import family_of, recommend
 from knowledge.schema import ModelId
 from knowledge.triage import TriageResult, triage
 
@@ -173,7 +173,8 @@ class Engine:
         business = next((a.text for q, a in state.answers.items() if q in on_path and a.text), None)
         prior = self._prior(state) if business else None
         verdict = classify(self.kb, answers, expected, prior=prior)
-        plan = recommend(self.kb, answers, verdict)
+        family = family_of(self.kb, state.business_id) if business else None
+        plan = recommend(self.kb, answers, verdict, family)
         return render.Outcome(answers=answers, business=business, verdict=verdict, plan=plan)
 
     def _prior(self, state: DialogState) -> tuple[str, ModelId] | None:
@@ -223,7 +224,10 @@ class Engine:
     def current(self, state: DialogState) -> list[Reply]:
         """What the user should see now, without changing anything (e.g. after a crash);
         a state stored before the content changed is fitted to it first."""
-        return self._current(self.repair(state.model_copy(deep=True))[0])
+        state = self.repair(state.model_copy(deep=True))[0]
+        if state.phase == "done":  # the result may never have arrived: the card itself
+            return [render.result(self.kb, state, self.outcome(state))]
+        return self._current(state)
 
     def _then_current(self, state: DialogState, first: Reply) -> Turn:
         """A notice or an answer, then what the user should act on, unchanged."""
@@ -239,7 +243,7 @@ class Engine:
                 return [render.did_you_mean(self.kb, self.flow, state, state.pending_choices)]
             return [render.question(self.kb, self.flow, state)]
         if state.phase == "done":
-            return [render.result(self.kb, state, self.outcome(state))]
+            return [render.result_menu(self.kb, state)]
         if state.phase == "triage":
             text = state.answers["business"].text if "business" in state.answers else ""
             result = self.triage(text or "", default=state.lang)
@@ -294,14 +298,7 @@ class Engine:
                 return Turn(state, [render.explain(self.kb, state)])
             return self._stale(state)
         if state.phase == "done":
-            if option == render.RESTART:
-                return self._restart(state)
-            outcome = self.outcome(state)
-            if option == render.WHY:
-                return Turn(state, [render.why_tactics(self.kb, state, outcome)])
-            if option == render.SUMMARY:
-                return Turn(state, [render.summary(self.kb, state, outcome)])
-            return self._stale(state)
+            return self._choose_after_result(state, option)
         # asking
         if option == render.BACK:
             return self._back(state)
@@ -314,6 +311,28 @@ class Engine:
             return self._stale(state)
         return self._advance(state, Answer(option=option))
 
+    def _choose_after_result(self, state: DialogState, option: str) -> Turn:
+        """The result's buttons. They change nothing stored and keep the turn, so the card's
+        buttons stay usable while the owner pages through the tactics."""
+        if option == render.RESTART:
+            return self._restart(state)
+        outcome = self.outcome(state)
+        kb = self.kb
+        if option == render.RESULT:
+            return Turn(state, [render.result(kb, state, outcome)])
+        if option == render.TACTICS:
+            return Turn(state, [render.tactic_page(kb, state, outcome, 0)])
+        page = option.removeprefix(render.TACTIC_PREFIX)
+        if option.startswith(render.TACTIC_PREFIX) and page.isdigit():
+            return Turn(state, [render.tactic_page(kb, state, outcome, int(page))])
+        if option == render.VERDICT:
+            return Turn(state, [render.verdict_details(kb, state, outcome)])
+        if option == render.WHY:  # the "Why these?" button of cards sent before
+            return Turn(state, [render.why_tactics(kb, state, outcome)])
+        if option == render.SUMMARY:
+            return Turn(state, [render.summary(kb, state, outcome)])
+        return self._stale(state)
+
     def _typed(self, state: DialogState, text: str) -> Turn:
         text = text.strip()
         label = self._typed_label(state, text)
@@ -325,7 +344,8 @@ class Engine:
             faq = self._faq_turn(state, text)
             if faq is not None:
                 return faq
-            return self._notice(state, "already_done")
+            # The choices, not the whole card again.
+            return Turn(state, [render.result_menu(self.kb, state)])
         assert state.step is not None
         question = self.kb.questions[state.step]
         if question.kind == "text":

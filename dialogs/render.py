@@ -13,7 +13,7 @@ from dialogs.flow import Flow
 from dialogs.state import DialogState
 from knowledge.classifier import PRIOR, Reason, Verdict
 from knowledge.model import NOT_SURE, Knowledge, pick
-from knowledge.recommend import Plan
+from knowledge.recommend import Plan, first_step
 from knowledge.schema import ModelId
 from knowledge.triage import TriageResult
 
@@ -21,6 +21,10 @@ from knowledge.triage import TriageResult
 BEGIN, EXPLAIN, BACK, KEEP = "begin", "explain", "back", "keep"
 RESTART, WHY, SUMMARY = "restart", "why", "summary"
 CONTINUE, FRESH = "continue", "fresh"
+# After the result: every tactic one by one ("tactic_<index>"), the verdict explained, the
+# card again.
+TACTICS, VERDICT, RESULT = "tactics", "verdict", "result"
+TACTIC_PREFIX = "tactic_"
 LANGUAGE_PREFIX = "lang_"
 
 BAR_FULL, BAR_EMPTY = "▰", "▱"
@@ -359,25 +363,109 @@ def triage_card(kb: Knowledge, state: DialogState, result: TriageResult) -> Repl
     )
 
 
+def _header(kb: Knowledge, lang: str, v: Verdict) -> str:
+    return kb.text(
+        "result_header",
+        lang,
+        headline=pick(kb.models[v.model].headline, lang),
+        score=v.score,
+        confidence=kb.text(f"confidence_{v.confidence_label}", lang),
+    )
+
+
+def _certainty_notes(kb: Knowledge, lang: str, v: Verdict) -> list[str]:
+    """What is uncertain, said so that it agrees with the confidence in the header: never
+    "treat this as a first estimate" beside "high confidence", and a score at the very end
+    of the scale with low confidence says the side is clearer than the number."""
+    if v.hybrid_rule == "no_answers":
+        return [kb.text("result_no_answers", lang)]
+    notes: list[str] = []
+    if v.not_sure:
+        key = "result_not_sure_high" if v.confidence_label == "high" else "result_not_sure_note"
+        notes.append(kb.text(key, lang, count=v.not_sure))
+    if v.confidence_label == "low" and v.score in (0, 100):
+        notes.append(kb.text("result_extreme_uncertain", lang, coverage=round(v.coverage * 100)))
+    return notes
+
+
+def _menu(kb: Knowledge, lang: str, shown: str | None = None) -> list[ReplyOption]:
+    """The buttons after the result, but the one for what is on screen now."""
+    buttons = [
+        ("btn_all_tactics", TACTICS),
+        ("btn_why_verdict", VERDICT),
+        ("btn_result", RESULT),
+        ("btn_summary", SUMMARY),
+        ("btn_restart", RESTART),
+    ]
+    return [_opt(kb, key, lang, action) for key, action in buttons if action != shown]
+
+
 def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+    """The result card: one phone screen — verdict, the score bar, the answers that
+    decided it and one thing to do first. Everything else is a button away."""
     lang = state.lang
     v = outcome.verdict
-    model = kb.models[v.model]
-    lines = [
-        kb.text(
-            "result_header",
-            lang,
-            headline=pick(model.headline, lang),
-            score=v.score,
-            confidence=kb.text(f"confidence_{v.confidence_label}", lang),
-        ),
-        _axis(kb, lang, v.score),
-        pick(model.definition, lang),
-    ]
+    lines = [_header(kb, lang, v), _axis(kb, lang, v.score)]
     if v.hybrid_rule == "no_answers":
         lines.append(kb.text("result_no_answers", lang))
-    elif v.not_sure:
-        lines.append(kb.text("result_not_sure_note", lang, count=v.not_sure))
+    elif v.reasons:
+        separator = kb.text("list_separator", lang) + " "
+        decided = separator.join(_card_reason(kb, r, lang) for r in v.reasons[:CARD_REASONS])
+        lines.append(kb.text("card_decided", lang, reasons=decided))
+    lines.extend(note for note in _certainty_notes(kb, lang, v) if note not in lines)
+    if outcome.plan.tactics:
+        first = outcome.plan.tactics[0]
+        t = kb.tactics_by_id[first.id]
+        lines.append("")
+        lines.append(
+            kb.text(
+                "card_first",
+                lang,
+                title=pick(t.title, lang),
+                first_step=first_step(t, outcome.plan.family, lang),
+            )
+        )
+    return Reply(
+        kind="result",
+        text="\n".join(lines),
+        options=_menu(kb, lang, RESULT),
+        turn=state.turn,
+    )
+
+
+# The card names this many deciding answers; "Why this verdict?" has them all.
+CARD_REASONS = 3
+
+
+def _card_reason(kb: Knowledge, reason: Reason, lang: str) -> str:
+    """A deciding answer in a few words: its topic and the owner's answer."""
+    if reason.question == PRIOR:
+        return _business_name(kb, reason.option, lang)
+    dimension = kb.dimensions[kb.questions[reason.question].dimension or ""]
+    return kb.text(
+        "card_reason",
+        lang,
+        topic=pick(dimension.name, lang),
+        answer=_answer_quote(kb, reason.question, reason.option, lang),
+    )
+
+
+def result_menu(kb: Knowledge, state: DialogState) -> Reply:
+    """What typed text after the result gets: the choices, not the whole card again."""
+    return Reply(
+        kind="question",
+        text=kb.text("result_menu", state.lang),
+        options=_menu(kb, state.lang),
+        turn=state.turn,
+    )
+
+
+def verdict_details(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+    """ "Why this verdict?": what the model means, every deciding answer, the advice."""
+    lang = state.lang
+    v = outcome.verdict
+    lines = [_header(kb, lang, v), pick(kb.models[v.model].definition, lang)]
+    lines.extend(_certainty_notes(kb, lang, v))
     if v.reasons:
         lines.append("")
         lines.append(kb.text("why_header", lang))
@@ -386,50 +474,68 @@ def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
         advice = next(a for a in kb.advice if a.id == advice_id)
         lines.append("")
         lines.append(pick(advice.text, lang))
-    lines.append("")
-    lines.append(kb.text("tactics_header", lang))
-    for n, picked in enumerate(outcome.plan.tactics, start=1):
-        t = kb.tactics_by_id[picked.id]
-        lines.append(
-            kb.text(
-                "tactic_line",
-                lang,
-                n=n,
-                title=pick(t.title, lang),
-                first_step=pick(t.first_step, lang),
-            )
-        )
     return Reply(
-        kind="result",
-        text="\n".join(lines),
-        options=[
-            _opt(kb, "btn_restart", lang, RESTART),
-            _opt(kb, "btn_why", lang, WHY),
-            _opt(kb, "btn_summary", lang, SUMMARY),
-        ],
-        turn=state.turn,
+        kind="info", text="\n".join(lines), options=_menu(kb, lang, VERDICT), turn=state.turn
     )
 
 
-def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+def _tactic_basis(kb: Knowledge, state: DialogState, outcome: Outcome, index: int) -> str:
+    """Why this tactic for this owner, from the answers they gave and the trade they named."""
     lang = state.lang
+    picked = outcome.plan.tactics[index]
+    business = kb.business(state.business_id) if outcome.plan.family else None
+    bases: list[str] = []
+    if picked.because:
+        answers = (kb.text("list_separator", lang) + " ").join(
+            kb.text(
+                "answer_pair",
+                lang,
+                question=pick(kb.questions[q].text, lang),
+                answer=_answer_quote(kb, q, o, lang),
+            )
+            for q, o in picked.because
+        )
+        bases.append(kb.text("why_tactic_answers", lang, answers=answers))
+    if picked.trade and business is not None:
+        bases.append(kb.text("why_tactic_trade", lang, business=pick(business.name, lang)))
     model_name = pick(kb.models[outcome.verdict.model].name, lang)
+    # One line each: the answers list has no full stop to continue after.
+    return "\n".join(bases) or kb.text("why_tactic_model", lang, model=model_name)
+
+
+def tactic_page(kb: Knowledge, state: DialogState, outcome: Outcome, index: int) -> Reply:
+    """One tactic per message: title, why it helps, why for this owner, the first step."""
+    lang = state.lang
+    tactics = outcome.plan.tactics
+    index = max(0, min(index, len(tactics) - 1))
+    t = kb.tactics_by_id[tactics[index].id]
+    text = kb.text(
+        "tactic_page",
+        lang,
+        n=index + 1,
+        total=len(tactics),
+        title=pick(t.title, lang),
+        why=pick(t.why, lang),
+        basis=_tactic_basis(kb, state, outcome, index),
+        first_step=first_step(t, outcome.plan.family, lang),
+    )
+    if index == len(tactics) - 1 and outcome.plan.family is None:
+        text += "\n\n" + kb.text("why_no_trade", lang)
+    options: list[ReplyOption] = []
+    if index + 1 < len(tactics):
+        options.append(_opt(kb, "btn_next", lang, f"{TACTIC_PREFIX}{index + 1}"))
+    if index > 0:
+        options.append(_opt(kb, "btn_previous", lang, f"{TACTIC_PREFIX}{index - 1}"))
+    options += [o for o in _menu(kb, lang, TACTICS) if o.id in (RESULT, VERDICT, RESTART)]
+    return Reply(kind="info", text=text, options=options, turn=state.turn)
+
+
+def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
+    """Every tactic with why it was picked (the "Why these?" button of earlier cards)."""
+    lang = state.lang
     lines = [kb.text("why_tactics_header", lang)]
     for n, picked in enumerate(outcome.plan.tactics, start=1):
         t = kb.tactics_by_id[picked.id]
-        if picked.because:
-            answers = (kb.text("list_separator", lang) + " ").join(
-                kb.text(
-                    "answer_pair",
-                    lang,
-                    question=pick(kb.questions[q].text, lang),
-                    answer=_answer_quote(kb, q, o, lang),
-                )
-                for q, o in picked.because
-            )
-            basis = kb.text("why_tactic_answers", lang, answers=answers)
-        else:
-            basis = kb.text("why_tactic_model", lang, model=model_name)
         lines.append(
             kb.text(
                 "why_tactic_line",
@@ -437,9 +543,11 @@ def why_tactics(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
                 n=n,
                 title=pick(t.title, lang),
                 why=pick(t.why, lang),
-                basis=basis,
+                basis=_tactic_basis(kb, state, outcome, n - 1),
             )
         )
+    if outcome.plan.family is None:
+        lines.append(kb.text("why_no_trade", lang))
     return Reply(kind="info", text="\n".join(lines))
 
 

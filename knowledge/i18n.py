@@ -53,6 +53,11 @@ def template(base: dict[str, Raw], lang: str = "en") -> Raw:
             item["id"]: {f: item[f].get(lang) for f in (*texts, *lists, "cues") if item.get(f)}
             for item in base[file].get(key, [])
         }
+    for item in base["tactics"].get("tactics", []):
+        if item.get("first_step_for"):
+            out["tactics"][item["id"]]["first_step_for"] = {
+                family: text.get(lang) for family, text in item["first_step_for"].items()
+            }
     out["messages"] = {k: v.get(lang) for k, v in base["messages"]["messages"].items()}
     return out
 

@@ -12,18 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from knowledge.business import find_signals, match_business, signal_answers
+from knowledge.business import find_signals, signal_answers
 from knowledge.chatter import is_chatter
-from knowledge.faq import STATEMENT_MARGIN, SURE_FAQ, FaqMatch, faq_for, match_faq
+from knowledge.faq import STATEMENT_MARGIN, SURE_FAQ, FaqMatch, match_faq
 from knowledge.matching import match_option
 from knowledge.model import Knowledge
 from knowledge.phrases import clean_text
 from knowledge.questions import QuestionStrength, question_strength
-
-# bot/interpret_cli.py still imports these three from here: bot/ is refactored by someone
-# else at the same time. Once it imports them from knowledge.faq and knowledge.business,
-# drop them from this list (and match_business, faq_for from the imports above).
-__all__ = ["Interpretation", "faq_for", "interpret_answer", "match_business", "match_faq"]
 
 # A typed option this sure wins even when the text ends with "?" ("yes?").
 SURE_OPTION = 95.0

@@ -95,6 +95,7 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         glossary=models.glossary,
         questions_file=questions,
         businesses=list(businesses.businesses),
+        families=[f.id for f in businesses.families],
         tactics=list(tactics.tactics),
         advice=list(tactics.advice),
         faq=list(faq.faq),
@@ -171,17 +172,35 @@ def _cross_check(
                 if oid not in options[qid]:
                     say(f"{where}.{qid}: unknown option '{oid}' of question '{qid}'")
 
+    families = {f.id for f in businesses.families}
+    for dup in _duplicates(f.id for f in businesses.families):
+        say(f"businesses.yaml: families: duplicate id '{dup}'")
     for dup in _duplicates(b.id for b in businesses.businesses):
         say(f"businesses.yaml: businesses: duplicate id '{dup}'")
     for bi, b in enumerate(businesses.businesses):
         check_answers(f"businesses.yaml: businesses.{bi}.typical", b.typical)
+        if b.family not in families:
+            say(f"businesses.yaml: businesses.{bi}.family: unknown family '{b.family}'")
+
+    def check_families(where: str, named: Iterable[str]) -> None:
+        for family in named:
+            if family not in families:
+                say(f"{where}: unknown family '{family}' (businesses.yaml families)")
 
     tactic_ids = {t.id for t in tactics.tactics}
     for dup in _duplicates(t.id for t in tactics.tactics):
         say(f"tactics.yaml: tactics: duplicate id '{dup}'")
     for ti, t in enumerate(tactics.tactics):
+        where = f"tactics.yaml: tactics.{ti}"
         for ri, rule in enumerate(t.relevant_when):
-            check_answers(f"tactics.yaml: tactics.{ti}.relevant_when.{ri}.when", rule.when)
+            check_answers(f"{where}.relevant_when.{ri}.when", rule.when)
+        conditions = [("requires", t.requires)] if t.requires else []
+        conditions += [(f"unless.{ui}", c) for ui, c in enumerate(t.unless)]
+        for name, condition in conditions:
+            check_answers(f"{where}.{name}.answers", condition.answers)
+            check_families(f"{where}.{name}.families", condition.families)
+        check_families(f"{where}.fits", t.fits)
+        check_families(f"{where}.first_step_for", t.first_step_for)
     for ai, adv in enumerate(tactics.advice):
         check_answers(f"tactics.yaml: advice.{ai}.when", adv.when)
         for field in ("prefer", "avoid"):

@@ -39,8 +39,6 @@ from knowledge.schema import Option
 from knowledge.thai import REACH as THAI_REACH
 from knowledge.thai import unspaced
 
-__all__ = ["OptionMatch", "match_option", "normalise"]
-
 FUZZY_CUTOFF = 82.0
 TIE_MARGIN = 4.0
 # A single typed word this many edits from a known one still counts ("tailerd").

@@ -57,6 +57,8 @@ class Knowledge:
     glossary: Glossary
     questions_file: QuestionsFile
     businesses: list[Business]
+    # Trade family ids (businesses.yaml), in file order.
+    families: list[str]
     tactics: list[Tactic]
     advice: list[Advice]
     faq: list[FaqEntry]
@@ -85,6 +87,9 @@ class Knowledge:
         (its words are only the English ones)."""
         by_lang = self.indexes.languages
         return by_lang[lang] if lang in by_lang else by_lang[DEFAULT_LANG]
+
+    def business(self, business_id: str | None) -> Business | None:
+        return next((b for b in self.businesses if b.id == business_id), None)
 
     def text(self, key: str, lang: str, /, **values: object) -> str:
         """A message from messages.yaml in ``lang``, with its placeholders filled."""

@@ -122,6 +122,17 @@ def merge_language(base: dict[str, Raw], lang: str, words: Raw, problems: list[s
                     _put(item, field, lang, value)
                 elif section == "faq" and field == "cues":
                     _put(item, "cues", lang, value)
+                elif section == "tactics" and field == "first_step_for":
+                    # family id -> that family's wording of the first step
+                    wordings = item.get("first_step_for") or {}
+                    for family, text in (value or {}).items():
+                        if family not in wordings:
+                            problems.append(
+                                f"{where}: tactics.{item_id}.first_step_for.{family}:"
+                                " no English wording for this family"
+                            )
+                            continue
+                        wordings[family][lang] = text
                 else:
                     problems.append(f"{where}: {section}.{item_id}.{field}: unknown field")
     for name, (file, key) in {**TEXT_LISTS, **SINGLE_TEXTS}.items():

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 DEFAULT_LANG = "en"
@@ -129,10 +130,21 @@ class QuestionsFile(Strict):
 # --- businesses.yaml ------------------------------------------------------------------
 
 
+class Family(Strict):
+    """A trade family ("food and drink", "shops" …): tactics name families they fit, need
+    or do not suit, and carry first steps worded for a family's trade."""
+
+    id: Id
+    # What kind of businesses belong here (for whoever edits the file; never shown).
+    note: NonEmpty
+
+
 class Business(Strict):
     id: Id
     name: Text
     model: ModelId
+    # The trade family (BusinessesFile.families id).
+    family: Id
     synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     from_seeds: bool = False
     # A catch-all ("a shop or stall", "a professional service") matched only when no
@@ -143,6 +155,7 @@ class Business(Strict):
 
 
 class BusinessesFile(Strict):
+    families: list[Family] = Field(min_length=1)
     businesses: list[Business] = Field(min_length=1)
 
 
@@ -154,6 +167,27 @@ class Relevance(Strict):
     boost: int = Field(ge=1, le=5)
 
 
+class Condition(Strict):
+    """A trade family (any of ``families``) and/or answers (all of ``answers``)."""
+
+    families: list[Id] = Field(default_factory=list)
+    answers: AnswerCondition = Field(default_factory=dict)
+
+    @field_validator("answers")
+    @classmethod
+    def _no_empty_lists(cls, answers: dict[str, list[str]]) -> dict[str, list[str]]:
+        for qid, options in answers.items():
+            if not options:
+                raise ValueError(f"'{qid}' lists no options")
+        return answers
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Condition:
+        if not self.families and not self.answers:
+            raise ValueError("a condition needs families, answers or both")
+        return self
+
+
 class Tactic(Strict):
     id: Id
     title: Text
@@ -162,6 +196,16 @@ class Tactic(Strict):
     goal: Literal["keep_clients", "convert", "repeat_customers"]
     models: list[ModelId] = Field(min_length=1)
     relevant_when: list[Relevance] = Field(min_length=1)
+    # Hard limits: recommended only where ``requires`` holds (a family outside its list,
+    # or an answer given outside its options, rules it out; unanswered questions and an
+    # unknown trade do not) and no ``unless`` condition matches the owner.
+    requires: Condition | None = None
+    unless: list[Condition] = Field(default_factory=list)
+    # Families it suits especially well: ranked higher there (family_fit_points).
+    fits: list[Id] = Field(default_factory=list)
+    # The first step worded for one family's trade, with an example from it; families
+    # without one get ``first_step``.
+    first_step_for: dict[Id, Text] = Field(default_factory=dict)
 
 
 class Advice(Strict):
@@ -319,6 +363,8 @@ class ClassifierSettings(Strict):
     # Points a tactic gets for fitting the verdict's model, before answer boosts.
     model_fit_points: int = Field(ge=0, le=10)
     prefer_points: int = Field(ge=0, le=10)
+    # Points for a tactic whose `fits` names the owner's trade family.
+    family_fit_points: int = Field(ge=0, le=10)
     # Weight of "businesses like yours usually …" (the matched business type) in the
     # score, on the same scale as the dimension weights.
     prior_weight: float = Field(ge=0, le=5)

@@ -148,7 +148,11 @@ def test_text_after_the_result_points_to_the_buttons(engine: Engine) -> None:
     done = _answer_all(engine, _asking(engine))
     turn = engine.step(done, Typed(text="hello?"))
     assert turn.state == done
-    assert turn.replies[-1].kind == "result"
+    # The choices after the result, not the whole card sent again.
+    assert "result" not in [r.kind for r in turn.replies]
+    menu = turn.replies[-1]
+    assert {o.id for o in menu.options} >= {"tactics", "verdict", "result", "restart"}
+    assert "Your model" not in menu.text
 
 
 def test_first_message_of_any_kind_opens_the_welcome(engine: Engine) -> None:

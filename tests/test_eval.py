@@ -11,11 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from bench.eval import HOLDOUT2_DIR, HOLDOUT3_DIR, HOLDOUT_DIR, TARGETS, Score, evaluate
+from bench.eval import (
+    EVAL_DIR,
+    HOLDOUT2_DIR,
+    HOLDOUT3_DIR,
+    HOLDOUT4_DIR,
+    HOLDOUT_DIR,
+    TARGETS,
+    Score,
+    evaluate,
+)
 from knowledge.loader import default_knowledge
 from knowledge.model import DEFAULT_LANG
 
 LANGS = sorted(default_knowledge().languages)
+EVAL_PLANS = EVAL_DIR / "plans.yaml"
 # English has the large set; each other language a smaller one written by its own author.
 MIN_ITEMS = {DEFAULT_LANG: 50}
 MIN_ITEMS_OTHER = 20
@@ -43,30 +53,30 @@ def test_typed_answers_never_guess_a_wrong_option(scores: tuple[str, dict[str, S
     assert (typed.confident_wrong, typed.wrong_guesses) == (0, 0), "\n".join(typed.misses)
 
 
-# Wrong options pre-selected (guesses) on the read hold-outs as measured when this guard
-# was set: a ceiling, never to rise — lower it when a fix brings one down. Options *taken*
-# wrongly are held at 0.
-HOLDOUT_WRONG_GUESSES = {"holdout": 0, "holdout2": 0}
+# Wrong readings on the read hold-outs as measured when each guard was set: (options taken
+# wrongly, options pre-selected wrongly) — ceilings, never to rise; lower them when a fix
+# brings one down. holdout3/ was blind until holdout4/ was written to replace it.
+READ_HOLDOUT_WRONG = {"holdout": (0, 0), "holdout2": (0, 0), "holdout3": (3, 2)}
+READ_HOLDOUT_DIRS = {"holdout": HOLDOUT_DIR, "holdout2": HOLDOUT2_DIR, "holdout3": HOLDOUT3_DIR}
 
 
-@pytest.mark.parametrize("name", sorted(HOLDOUT_WRONG_GUESSES))
+@pytest.mark.parametrize("name", sorted(READ_HOLDOUT_WRONG))
 def test_read_holdouts_take_no_wrong_option(name: str) -> None:
-    folder = {"holdout": HOLDOUT_DIR, "holdout2": HOLDOUT2_DIR}[name]
-    typed = [evaluate(default_knowledge(), lang, folder)[0] for lang in LANGS]
+    typed = [evaluate(default_knowledge(), lang, READ_HOLDOUT_DIRS[name])[0] for lang in LANGS]
     misses = "\n".join(m for score in typed for m in score.misses)
-    assert sum(s.confident_wrong for s in typed) == 0, misses
-    assert sum(s.wrong_guesses for s in typed) <= HOLDOUT_WRONG_GUESSES[name], misses
+    taken, guessed = READ_HOLDOUT_WRONG[name]
+    assert sum(s.confident_wrong for s in typed) <= taken, misses
+    assert sum(s.wrong_guesses for s in typed) <= guessed, misses
 
 
 # The blind set: only its totals are read here, never its items (nor its misses, which
-# would print them). Measured when the guard was set: 4 wrong options taken, 2 pre-selected;
-# after the general caution of knowledge/matching.py (a stray negation, a second answer at
-# the take line): 3 and 2. Not brought to 0 without reading the items: ceilings.
-BLIND_CEILING = (3, 2)
+# would print them). Its first measurement, with the code of the end of issue 10's work:
+# 1 wrong option taken, 2 pre-selected. A ceiling, measured, not tuned on.
+BLIND_CEILING = (1, 2)
 
 
 def test_blind_holdout_confident_wrong_stays_under_its_ceiling() -> None:
-    typed = [evaluate(default_knowledge(), lang, HOLDOUT3_DIR)[0] for lang in LANGS]
+    typed = [evaluate(default_knowledge(), lang, HOLDOUT4_DIR)[0] for lang in LANGS]
     taken = sum(s.confident_wrong for s in typed)
     guessed = sum(s.wrong_guesses for s in typed)
     assert taken <= BLIND_CEILING[0] and guessed <= BLIND_CEILING[1], (taken, guessed)
@@ -80,3 +90,40 @@ def test_a_wrong_pre_selection_is_counted_apart_from_a_wrong_option_taken(tmp_pa
     )
     typed = evaluate(default_knowledge(), DEFAULT_LANG, tmp_path)[0]
     assert (typed.confident_wrong, typed.wrong_guesses) == (1, 1)
+
+
+# --- advice (issue 12): plan fit on the owner profiles, and plan diversity ---------------
+
+
+def test_plans_fit_the_owner_profiles_without_contradiction() -> None:
+    from bench.eval import PLAN_FIT_TARGET, plan_fit
+    from dialogs.engine import Engine
+
+    fit = plan_fit(Engine.default())
+    assert fit.total >= 60
+    assert fit.contradictions == 0, "\n".join(fit.misses)
+    assert fit.accuracy >= PLAN_FIT_TARGET, "\n".join(fit.misses)
+
+
+def test_the_profiles_cover_every_language_and_many_trades() -> None:
+    from knowledge.raw import read_yaml
+
+    profiles = read_yaml(EVAL_PLANS)["profiles"]
+    assert {p["lang"] for p in profiles} == set(LANGS)
+    assert min(sum(p["lang"] == lang for p in profiles) for lang in LANGS) >= 10
+
+
+# Measured when families came in: 53 distinct plans for 81 business types, 27 of 2900
+# cross-family pairs identical (one plan per verdict band gave 41 and 47). Floors/ceilings,
+# never to loosen.
+MIN_DISTINCT_PLANS = 50
+MAX_CROSS_FAMILY_IDENTICAL = 30
+
+
+def test_different_trades_get_different_plans() -> None:
+    from bench.eval import plan_diversity
+    from dialogs.engine import Engine
+
+    diversity = plan_diversity(Engine.default())
+    assert diversity.distinct >= MIN_DISTINCT_PLANS
+    assert diversity.cross_family_identical <= MAX_CROSS_FAMILY_IDENTICAL
