@@ -237,20 +237,16 @@ def stats_text(kb: Knowledge, s: Stats, lang: str) -> str:
         kb.text("stats_weeks", lang, list=_counts(kb, lang, sorted(s.by_week.items()))),
         kb.text("stats_confidence", lang, value=s.average_confidence),
     ]
-    tactics = [
-        (pick(kb.tactics_by_id[t].title, lang), c)
-        for t, c in s.tactics.most_common(TOP)
-        if t in kb.tactics_by_id
-    ]
-    if tactics:
-        lines.append(kb.text("stats_tactics", lang, list=_counts(kb, lang, tactics)))
-    unsure = [
-        (pick(kb.questions[q].text, lang), c)
-        for q, c in s.not_sure.most_common(TOP)
-        if q in kb.questions
-    ]
-    if unsure:
-        lines.append(kb.text("stats_not_sure", lang, list=_counts(kb, lang, unsure)))
+    titles = {t.id: t.title for t in kb.tactics}
+    questions = {q.id: q.text for q in kb.questions.values()}
+    for key, counted, names in (
+        ("stats_tactics", s.tactics, titles),
+        ("stats_not_sure", s.not_sure, questions),
+    ):
+        # Ids no longer in the knowledge files (content changed since) are left out.
+        top = [(pick(names[i], lang), c) for i, c in counted.most_common(TOP) if i in names]
+        if top:
+            lines.append(kb.text(key, lang, list=_counts(kb, lang, top)))
     return "\n".join(lines)
 
 

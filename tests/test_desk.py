@@ -21,7 +21,7 @@ from bot.storage import ResultRow, Store
 from dialogs.engine import Engine
 from dialogs.state import DialogState
 from knowledge.classifier import classify
-from knowledge.model import Knowledge
+from knowledge.model import Knowledge, pick
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -238,3 +238,19 @@ async def test_the_retention_sweep_runs_at_once_and_keeps_running(
     assert not task.done()  # waiting for tomorrow's sweep
     task.cancel()
     assert len(list(store.iter_results())) == 1
+
+
+def test_stats_name_the_top_tactics_and_the_questions_left_unsure(
+    store: Store, kb: Knowledge
+) -> None:
+    store.db["results"].insert_all(
+        [
+            _row(1, tactics=json.dumps(["loyalty_programme", "gone_from_the_files"])),
+            _row(2, tactics=json.dumps(["loyalty_programme"])),
+        ]
+    )
+    text = desk.stats_text(kb, desk.stats(store), "en")
+    loyalty = pick(kb.tactics_by_id["loyalty_programme"].title, "en")
+    assert f"{loyalty} (2)" in text
+    assert f"{pick(kb.questions['exclusivity'].text, 'en')} (2)" in text
+    assert "gone_from_the_files" not in text
