@@ -3,7 +3,8 @@
     python -m bench.eval            # prints a table; exit 1 if a target is missed
     python -m bench.eval -v --dev th   # one language, development set only, with misses
 
-Categories: typed answers (option chosen at a question, or correctly not guessed),
+Categories: typed answers (option chosen at a question, correctly not guessed, or the
+question explained when the owner asks what it means),
 business model from a one-line description (/triage), FAQ topic of a typed question.
 Plan fit (tests/eval/plans.yaml, all languages together): an owner profile fits when its
 plan holds none of the tactics it must not get and at least one it should; a
@@ -45,6 +46,9 @@ HOLDOUT3_DIR = EVAL_DIR / "holdout3"
 HOLDOUT4_DIR = EVAL_DIR / "holdout4"
 TARGETS = {"typed answers": 0.97, "business model": 0.90, "faq topic": 0.92}
 PLAN_FIT_TARGET = 0.95
+# A typed-answer item's `expect` for a text asking what the question means ("what counts
+# as a contract?"): the question is explained, not answered.
+EXPLAIN = "explain"
 
 
 @dataclass
@@ -84,6 +88,10 @@ def evaluate(kb: Knowledge, lang: str = "en", folder: Path = EVAL_DIR) -> list[S
         # right option; a wrong one is counted apart from a wrong option taken outright.
         got = meaning.option if meaning.kind in ("option", "guess") else None
         expect = item["expect"]
+        if meaning.kind == "explain" and expect == EXPLAIN:
+            # The text asks what the question means: explained, then asked again. Where
+            # an item expects null (no answer), an explanation is a re-ask like any other.
+            got = EXPLAIN
         typed.add(
             got == expect,
             meaning.kind == "option" and got != expect,

@@ -29,6 +29,7 @@ from dialogs.flow import END, Flow, load_flow
 from dialogs.state import Answer, DialogState
 from knowledge.business import read_description, signal_answers
 from knowledge.classifier import classify
+from knowledge.explain import asks_to_explain
 from knowledge.faq import match_faq
 from knowledge.interpret import interpret_answer
 from knowledge.language import detect_language
@@ -374,6 +375,8 @@ class Engine:
             state.prefilled[state.step] = meaning.option
             state.turn += 1
             return Turn(state, [render.question(self.kb, self.flow, state)])
+        if meaning.kind == "explain":  # the same question again, its buttons still valid
+            return self._then_current(state, render.question_explained(self.kb, state))
         if meaning.kind == "faq" and meaning.faq is not None:
             return self._then_current(state, render.faq(self.kb, state, meaning.faq))
         if meaning.kind == "unanswerable":
@@ -436,6 +439,8 @@ class Engine:
             return self._notice(state, "empty_text")
         if normalise(text) in {normalise(pick(self.kb.questions_file.skip, state.lang))}:
             return self._advance(state, Answer(option=NOT_SURE))
+        if asks_to_explain(self.kb, state.step or "", text, state.lang):
+            return self._then_current(state, render.question_explained(self.kb, state))
         if description_problem(self.kb, text) is not None:  # a keyboard mash, not a business
             return self._notice(state, "not_a_description")
         strength = question_strength(self.kb, text, state.lang)

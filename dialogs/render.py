@@ -305,6 +305,25 @@ def faq(kb: Knowledge, state: DialogState, faq_id: str) -> Reply:
     return Reply(kind="info", text=pick(entry.answer, state.lang))
 
 
+def question_explained(kb: Knowledge, state: DialogState) -> Reply:
+    """What the current question means and why it matters, with a business that would
+    give each answer; the question itself follows it (the engine re-shows it)."""
+    assert state.step is not None
+    lang = state.lang
+    q = kb.questions[state.step]
+    if not q.options:  # the description question: nothing to pick, no examples
+        return Reply(kind="info", text=pick(q.explain, lang))
+    examples = [
+        kb.text("question_example", lang, answer=pick(o.label, lang), example=pick(o.example, lang))
+        for o in q.options
+        if o.example is not None
+    ]
+    text = kb.text(
+        "question_explained", lang, explain=pick(q.explain, lang), examples="\n".join(examples)
+    )
+    return Reply(kind="info", text=text)
+
+
 def triage_card(kb: Knowledge, state: DialogState, result: TriageResult) -> Reply:
     lang = state.lang
     v = result.verdict

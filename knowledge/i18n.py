@@ -41,10 +41,12 @@ def template(base: dict[str, Raw], lang: str = "en") -> Raw:
     }
     out["questions"] = {}
     for q in base["questions"]["questions"]:
-        entry: Raw = {f: q[f].get(lang) for f in ("text", "hint") if q.get(f)}
+        entry: Raw = {f: q[f].get(lang) for f in ("text", "hint", "explain") if q.get(f)}
         if q.get("options"):
             entry["options"] = {
-                o["id"]: {f: o[f].get(lang) for f in ("label", "why", "synonyms") if o.get(f)}
+                o["id"]: {
+                    f: o[f].get(lang) for f in ("label", "example", "why", "synonyms") if o.get(f)
+                }
                 for o in q["options"]
             }
         out["questions"][q["id"]] = entry

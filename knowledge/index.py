@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from knowledge.business import DescriptionIndex, build_description_index
 from knowledge.chatter import build_chatter_index
+from knowledge.explain import ExplainIndex, build_explain_index
 from knowledge.faq import FaqIndex, build_faq_index
 from knowledge.language import build_vocabulary
 from knowledge.matching import (
@@ -41,6 +42,7 @@ class LanguageIndex:
     faq: FaqIndex
     question_words: QuestionWords
     chatter: PhraseIndex
+    explain: ExplainIndex  # "what do you mean?" about the current question
     other_group: PhraseIndex  # "the rest", "everyone else" (triage)
 
 
@@ -63,6 +65,7 @@ def build_index(kb: Knowledge, lang: str) -> LanguageIndex:
         faq=build_faq_index(kb, lang),
         question_words=build_question_words(kb, lang),
         chatter=build_chatter_index(kb, lang),
+        explain=build_explain_index(kb, lang),
         other_group=build_other_group_index(kb, lang),
     )
 

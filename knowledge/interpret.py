@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from knowledge.business import find_signals, signal_answers
 from knowledge.chatter import is_chatter
+from knowledge.explain import asks_to_explain
 from knowledge.faq import STATEMENT_MARGIN, SURE_FAQ, FaqMatch, match_faq
 from knowledge.matching import match_option
 from knowledge.model import Knowledge
@@ -29,7 +30,8 @@ GUESS_BELOW = 80.0
 class Interpretation(BaseModel):
     # "guess": a loose reading, to be confirmed by the owner before it counts.
     # "away": the owner stepped away ("wait, a customer came in"), nothing to answer.
-    kind: Literal["option", "guess", "faq", "unanswerable", "ambiguous", "away", "none"]
+    # "explain": the owner asks what this question means ("what counts as a contract?").
+    kind: Literal["option", "guess", "faq", "unanswerable", "ambiguous", "away", "explain", "none"]
     option: str | None = None
     faq: str | None = None
     confidence: float = 0.0
@@ -44,6 +46,11 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     # answer; "are always under contract" opens with "are" but answers the question.
     strength = question_strength(kb, text, lang)
     question = strength == QuestionStrength.SURE
+    if found.score < 100 and asks_to_explain(kb, question_id, text, lang):
+        # About the question on screen, before any FAQ topic: "what counts as a contract?"
+        # here is not the FAQ on why contracts matter. An exact label or synonym still
+        # answers.
+        return Interpretation(kind="explain")
     if found.score < 100 and not question and is_chatter(kb, text, lang):
         # "wait, I'll come back to you" may hold answer-like words ("come back"); an
         # exact label or synonym still counts.

@@ -147,7 +147,7 @@ def merge_language(base: dict[str, Raw], lang: str, words: Raw, problems: list[s
         if question is None:
             problems.append(f"{where}: questions.{qid}: unknown question")
             continue
-        for field in ("text", "hint"):
+        for field in ("text", "hint", "explain"):
             if field in (fields or {}):
                 _put(question, field, lang, fields[field])
         options = {o["id"]: o for o in question.get("options", [])}
@@ -156,7 +156,7 @@ def merge_language(base: dict[str, Raw], lang: str, words: Raw, problems: list[s
             if option is None:
                 problems.append(f"{where}: questions.{qid}.options.{oid}: unknown option")
                 continue
-            for field in ("label", "why", "synonyms"):
+            for field in ("label", "example", "why", "synonyms"):
                 if field in (option_fields or {}):
                     _put(option, field, lang, option_fields[field])
     messages = base["messages"]["messages"]

@@ -90,6 +90,9 @@ class Dimension(Strict):
 class Option(Strict):
     id: Id
     label: Text
+    # A business that would give this answer, shown when the owner asks what the question
+    # means ("a café: people pay and go").
+    example: Text | None = None
     # -1 = points to customers, +1 = points to clients.
     lean: float = Field(ge=-1, le=1)
     # True when the answer says both kinds of buyer exist side by side ("sometimes").
@@ -116,7 +119,17 @@ class Question(Strict):
     dimension: Id | None = None
     text: Text
     hint: Text | None = None
+    # What the question means and why it matters for the verdict: the reply to "what do
+    # you mean?" typed at it (knowledge/explain.py), with each option's ``example``.
+    explain: Text
     options: list[Option] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _every_option_has_an_example(self) -> Question:
+        lacking = [o.id for o in self.options if o.example is None]
+        if lacking:
+            raise ValueError(f"options without an example: {', '.join(lacking)}")
+        return self
 
 
 class QuestionsFile(Strict):
@@ -314,6 +327,12 @@ class SignalsFile(Strict):
     off_topic: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Stepping away mid-chat ("wait, a customer came in"): never read as an answer.
     chatter: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    # Asking what the current question means ("what do you mean?", "why are you asking
+    # this?", "what counts as …"): the question is explained, then asked again
+    # (knowledge/explain.py). `explain_fillers` are the words that may stand beside a cue
+    # without making the text about something else ("please", "exactly", "by that").
+    explain_cues: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    explain_fillers: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
     # Letters only some of the languages use (Turkish ğ, Romanian ț): a hint for telling
     # which language a description is written in (knowledge/language.py).
     language_letters: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)

@@ -43,8 +43,11 @@ def test_answers_that_merely_contain_a_chatter_word(
 
 
 def test_a_question_after_wait_is_answered() -> None:
-    meaning = interpret_answer(KB, "contract", "wait, what counts as a contract?", "en")
+    meaning = interpret_answer(KB, "support", "wait, what counts as a contract?", "en")
     assert (meaning.kind, meaning.faq) == ("faq", "why_contracts")
+    # At the contract question itself it asks what that question means (issue 12 §5).
+    meaning = interpret_answer(KB, "contract", "wait, what counts as a contract?", "en")
+    assert meaning.kind == "explain"
 
 
 @pytest.mark.parametrize(

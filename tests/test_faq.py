@@ -91,3 +91,23 @@ def test_faq_reading_does_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert len(outputs) == 1, outputs
+
+
+# Issue 12 §5: asked mid-questionnaire, this got "I can't answer that" in every language.
+WHY_IT_MATTERS = {
+    "en": "Why does it matter whether I have clients or customers?",
+    "id": "kenapa penting tahu saya punya klien atau pelanggan?",
+    "th": "ทำไมต้องรู้ว่ามีผู้ว่าจ้างหรือลูกค้าคะ",
+    "tr": "müşteri mi sözleşmeli müşteri mi, bunu bilmek neden önemli?",
+    "ru": "почему важно, клиенты у меня или покупатели?",
+    "ro": "de ce contează dacă am clienți sau cumpărători?",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(WHY_IT_MATTERS))
+def test_why_clients_or_customers_matter_gets_a_real_answer(lang: str) -> None:
+    from knowledge.interpret import interpret_answer
+
+    assert faq_for(KB, WHY_IT_MATTERS[lang], lang) == "why_it_matters"
+    meaning = interpret_answer(KB, "support", WHY_IT_MATTERS[lang], lang)
+    assert (meaning.kind, meaning.faq) == ("faq", "why_it_matters")

@@ -134,6 +134,7 @@ def test_triage_command_prints_one_json_object() -> None:
         (["--question", "contract", "we never sign anything"], "option", "option", "never"),
         (["--question", "sales_cycle", "weeks or months"], "ambiguous", "option", None),
         (["do online shops have clients?"], "faq", "faq", "ecommerce"),
+        (["--question", "contract", "what counts as a contract?"], "explain", "option", None),
         (["banana"], "none", "faq", None),
     ],
 )
@@ -253,3 +254,19 @@ def test_unknown_lang_is_one_line_listing_the_codes(command: list[str]) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert "pt-BR" in result.stderr and "en, id, ro, ru, th, tr" in result.stderr
+
+
+def test_a_question_explained_in_the_terminal_keeps_its_numbered_options(engine: Engine) -> None:
+    # Issue 12 §5 and §4: the explanation, then the same question numbered ("1" answers
+    # it); after the result, All tactics / Next / Previous / Why this verdict? by number.
+    text = _chat(
+        engine,
+        ["1", "law firm", "what do you mean?", "1", "3", "1", "1", "1", "3", "1", "1", "1",
+         "1", "2", "1", "1", "2", "2", "/quit"],
+    )  # fmt: skip
+    explained = text.index("paperwork signed before the work starts")
+    assert text.index("  1. Yes, usually", explained) > explained
+    assert "How long do those agreements usually run?" in text[explained:]  # "1" answered
+    assert "Tactic 1/" in text and "Tactic 2/" in text
+    assert text.index("  2. ◀ Previous") < text.rindex("Tactic 1/")  # back to tactic 1
+    assert "Why:" in text[text.rindex("Tactic 1/") :]
