@@ -1,4 +1,5 @@
 # Two commands for humans (`make run`, `make test`); everything else bootstraps itself.
+# `make test` = ruff, mypy (bot/ dialogs/ knowledge/, settings in pyproject.toml), pytest.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,6 +12,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Set-up is quiet: pip's output goes to a log, shown only when something fails.

@@ -55,11 +55,13 @@ def parse_since(text: str | None) -> str | None:
 
 
 def _answers(row: dict[str, Any]) -> dict[str, str]:
-    return json.loads(row["answers"] or "{}")
+    answers: dict[str, str] = json.loads(row["answers"] or "{}")  # written by ResultRow
+    return answers
 
 
 def _tactics(row: dict[str, Any]) -> list[str]:
-    return json.loads(row["tactics"] or "[]")
+    tactics: list[str] = json.loads(row["tactics"] or "[]")  # written by ResultRow
+    return tactics
 
 
 def _day(row: dict[str, Any]) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from types import TracebackType
 
 REDACTED = "<token>"
 _installed_secrets: list[str] = []
@@ -22,12 +23,31 @@ def install_redaction(secrets: Iterable[str]) -> None:
         if secret and secret not in _installed_secrets:
             _installed_secrets.append(secret)
             _installed_secrets.append(secret.replace(":", "%3A"))
-    if getattr(logging.getLogRecordFactory(), "_clientwise", False):
+    if isinstance(logging.getLogRecordFactory(), _RedactingFactory):
         return
-    base = logging.getLogRecordFactory()
+    logging.setLogRecordFactory(_RedactingFactory(logging.getLogRecordFactory()))
 
-    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
-        record = base(*args, **kwargs)
+    # Uncaught exceptions bypass logging; their text (PTB's InvalidToken quotes the
+    # token) is scrubbed too.
+    def excepthook(
+        kind: type[BaseException], error: BaseException, tb: TracebackType | None
+    ) -> None:
+        text = "".join(traceback.format_exception(kind, error, tb))
+        sys.stderr.write(redact(text))
+
+    sys.excepthook = excepthook
+
+
+class _RedactingFactory:
+    """A log record factory that scrubs the secrets from the message and traceback of
+    every record the ``base`` factory makes (a class, so it is recognised when installed
+    twice)."""
+
+    def __init__(self, base: Callable[..., logging.LogRecord]) -> None:
+        self.base = base
+
+    def __call__(self, *args: object, **kwargs: object) -> logging.LogRecord:
+        record = self.base(*args, **kwargs)
         message = record.getMessage()
         scrubbed = redact(message)
         if scrubbed != message:
@@ -36,17 +56,6 @@ def install_redaction(secrets: Iterable[str]) -> None:
             text = logging.Formatter().formatException(record.exc_info)
             record.exc_text = redact(text)
         return record
-
-    factory._clientwise = True  # type: ignore[attr-defined]
-    logging.setLogRecordFactory(factory)
-
-    # Uncaught exceptions bypass logging; their text (PTB's InvalidToken quotes the
-    # token) is scrubbed too.
-    def excepthook(kind: type[BaseException], error: BaseException, tb: object) -> None:
-        text = "".join(traceback.format_exception(kind, error, tb))  # type: ignore[arg-type]
-        sys.stderr.write(redact(text))
-
-    sys.excepthook = excepthook
 
 
 def redact(text: str) -> str:

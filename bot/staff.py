@@ -22,13 +22,13 @@ import functools
 import logging
 import os
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler, ContextTypes
 
 from bot import desk
 from bot.config import Settings
@@ -37,18 +37,19 @@ from bot.storage import Store
 from dialogs.events import Case, Triage
 from dialogs.render import Outcome
 from dialogs.state import DialogState
+from knowledge.model import Knowledge
 from knowledge.schema import DEFAULT_LANG
 
 if TYPE_CHECKING:
-    from bot.telegram_bot import Handling, TelegramFrontEnd
+    from bot.telegram_bot import App, Handling, TelegramFrontEnd
 
 log = logging.getLogger("clientwise.staff")
 
 STAFF_COMMANDS = ("triage", "case", "recent", "stats", "export")
 OWNER_COMMANDS = ("history",)
 RETENTION_EVERY = 24 * 3600
-StaffCallback = Callable[["Handling", ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-PTBHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+StaffCallback = Callable[["Handling", ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+PTBHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 class StaffDesk:
@@ -67,7 +68,7 @@ class StaffDesk:
             return cls(front, frozenset(), None)
         return cls(front, frozenset(settings.admin_ids), settings.retention_days)
 
-    def register(self, app: Application) -> None:
+    def register(self, app: App) -> None:
         app.add_handler(CommandHandler(list(STAFF_COMMANDS), self._wrap(self._on_staff_command)))
         app.add_handler(CommandHandler(list(OWNER_COMMANDS), self._wrap(self._on_history)))
         app.bot_data["desk"] = self
@@ -75,7 +76,7 @@ class StaffDesk:
             # The retention sweep runs at start-up and then daily, beside the bot.
             previous = app.post_init
 
-            async def post_init(application: Application) -> None:
+            async def post_init(application: App) -> None:
                 if previous is not None:
                     await previous(application)
                 self._retention = application.create_task(self._retention_loop())
@@ -98,7 +99,7 @@ class StaffDesk:
 
     # --- the command menu -------------------------------------------------------------
 
-    async def set_commands(self, app: Application) -> None:
+    async def set_commands(self, app: App) -> None:
         """Each staff member's private chat gets everyone's commands plus the staff ones,
         in every language; nobody else's menu changes."""
         from bot.telegram_bot import COMMANDS
@@ -237,12 +238,12 @@ def _stats_in_thread(path: Path, since: str | None) -> desk.Stats:
         store.close()
 
 
-def _export_in_thread(path: Path, kb: object, since: str | None) -> tuple[str, int]:
+def _export_in_thread(path: Path, kb: Knowledge, since: str | None) -> tuple[str, int]:
     store = Store(path)
     handle, name = tempfile.mkstemp(prefix="clientwise-export-", suffix=".csv")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = desk.write_csv(desk.export_rows(store, kb, since), out)  # type: ignore[arg-type]
+            count = desk.write_csv(desk.export_rows(store, kb, since), out)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(name)

@@ -42,7 +42,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Literal
 
 from pydantic import BaseModel
 from sqlite_utils import Database, Migrations
@@ -53,13 +53,15 @@ from dialogs.state import DialogState
 # Telegram keeps undelivered updates for 24 h; remember handled ids a little longer.
 UPDATE_RETENTION = 26 * 3600
 BUSY_TIMEOUT_MS = 5000
+# Where an update stands: not seen, stored but its replies maybe not sent, fully handled.
+UpdateStatus = Literal["new", "pending", "replied"]
 
 migrations = Migrations("clientwise")
 
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["conversations"].create(
+    db.table("conversations").create(
         {
             "chat_id": int,
             "user_id": int,
@@ -71,12 +73,12 @@ def m001_initial(db: Database) -> None:
         pk=("chat_id", "user_id"),
         not_null={"state"},
     )
-    db["users"].create(
+    db.table("users").create(
         {"user_id": int, "lang": str, "active": int, "first_seen": str, "last_seen": str},
         pk="user_id",
         defaults={"active": 1},
     )
-    db["results"].create(
+    db.table("results").create(
         {
             "id": int,
             "chat_id": int,
@@ -93,34 +95,34 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["results"].create_index(["user_id"])
-    db["processed_updates"].create(
+    db.table("results").create_index(["user_id"])
+    db.table("processed_updates").create(
         {"update_id": int, "chat_id": int, "user_id": int, "received_at": float, "replied": int},
         pk="update_id",
         defaults={"replied": 0},
     )
-    db["processed_updates"].create_index(["received_at"])
+    db.table("processed_updates").create_index(["received_at"])
 
 
 @migrations()
 def m002_results_by_time(db: Database) -> None:
     # Staff statistics and exports read results by date.
-    db["results"].create_index(["finished_at"])
+    db.table("results").create_index(["finished_at"])
 
 
 @migrations()
 def m003_delivered_turn(db: Database) -> None:
     # The turn whose replies reached the user: text typed while it lags behind the state
     # was meant for an older question (the newer one never arrived).
-    db["conversations"].add_column("delivered_turn", int)
+    db.table("conversations").add_column("delivered_turn", int)
 
 
 @migrations()
 def m004_cases(db: Database) -> None:
     # Staff cases: the label typed with /case and the staff member who took it.
-    db["results"].add_column("case_label", str)
-    db["results"].add_column("staff_id", int)
-    db["results"].create_index(["staff_id"])
+    db.table("results").add_column("case_label", str)
+    db.table("results").add_column("staff_id", int)
+    db.table("results").create_index(["staff_id"])
 
 
 class StoredConversation(BaseModel):
@@ -253,9 +255,9 @@ class Store:
 
     # --- updates seen -------------------------------------------------------------------
 
-    def update_status(self, update_id: int) -> str:
+    def update_status(self, update_id: int) -> UpdateStatus:
         """'new', 'replied' (fully handled) or 'pending' (stored, replies may be missing)."""
-        rows = list(self.db["processed_updates"].rows_where("update_id = ?", [update_id]))
+        rows = list(self.db.table("processed_updates").rows_where("update_id = ?", [update_id]))
         if not rows:
             return "new"
         return "replied" if rows[0]["replied"] else "pending"
@@ -264,7 +266,7 @@ class Store:
         # Once answered, who sent it no longer matters: only the id is kept (for
         # recognising redeliveries), so no user id stays here for 26 hours.
         with self._write():
-            self.db["processed_updates"].update(
+            self.db.table("processed_updates").update(
                 update_id, {"replied": 1, "chat_id": None, "user_id": None}
             )
 
@@ -273,7 +275,7 @@ class Store:
     ) -> None:
         """For updates that change no state (ignored input, hints)."""
         with self._write():
-            self.db["processed_updates"].insert(
+            self.db.table("processed_updates").insert(
                 {
                     "update_id": update_id,
                     # Ids only while replies are outstanding (see mark_replied).
@@ -308,7 +310,9 @@ class Store:
 
     def load(self, chat_id: int, user_id: int) -> StoredConversation | None:
         rows = list(
-            self.db["conversations"].rows_where("chat_id = ? AND user_id = ?", [chat_id, user_id])
+            self.db.table("conversations").rows_where(
+                "chat_id = ? AND user_id = ?", [chat_id, user_id]
+            )
         )
         if not rows:
             return None
@@ -332,7 +336,7 @@ class Store:
         """Everything one update changed, in one transaction."""
         now = _now()
         with self._write():
-            self.db["conversations"].upsert(
+            self.db.table("conversations").upsert(
                 {
                     "chat_id": chat_id,
                     "user_id": user_id,
@@ -354,8 +358,8 @@ class Store:
                             "user_id": state.case_subject,
                         }
                     )
-                self.db["results"].insert(result.model_dump())
-            self.db["processed_updates"].insert(
+                self.db.table("results").insert(result.model_dump())
+            self.db.table("processed_updates").insert(
                 {
                     "update_id": update_id,
                     "chat_id": chat_id,
@@ -373,16 +377,16 @@ class Store:
             values["message_id"] = message_id
         with self._write():
             if list(
-                self.db["conversations"].rows_where(
+                self.db.table("conversations").rows_where(
                     "chat_id = ? AND user_id = ?", [chat_id, user_id]
                 )
             ):
-                self.db["conversations"].update((chat_id, user_id), values)
+                self.db.table("conversations").update((chat_id, user_id), values)
 
     # --- users -----------------------------------------------------------------------------
 
     def _touch_user(self, user_id: int, lang: str, now: str) -> None:
-        table = self.db["users"]
+        table = self.db.table("users")
         if list(table.rows_where("user_id = ?", [user_id])):
             table.update(user_id, {"last_seen": now, "active": 1, "lang": lang})
         else:
@@ -393,11 +397,11 @@ class Store:
     def mark_inactive(self, user_id: int) -> None:
         """The user blocked the bot: stop writing to them, keep their data."""
         with self._write():
-            if list(self.db["users"].rows_where("user_id = ?", [user_id])):
-                self.db["users"].update(user_id, {"active": 0})
+            if list(self.db.table("users").rows_where("user_id = ?", [user_id])):
+                self.db.table("users").update(user_id, {"active": 0})
 
     def is_active(self, user_id: int) -> bool:
-        rows = list(self.db["users"].rows_where("user_id = ?", [user_id]))
+        rows = list(self.db.table("users").rows_where("user_id = ?", [user_id]))
         return bool(rows[0]["active"]) if rows else True
 
     def forget(self, user_id: int) -> None:
@@ -443,12 +447,12 @@ class Store:
 
     # --- reading results (bot/desk.py) -------------------------------------------------
 
-    def results_for(self, user_id: int) -> list[dict]:
-        return list(self.db["results"].rows_where("user_id = ?", [user_id], order_by="id"))
+    def results_for(self, user_id: int) -> list[dict[str, Any]]:
+        return list(self.db.table("results").rows_where("user_id = ?", [user_id], order_by="id"))
 
     def iter_results(
         self, since: str | None = None, *, cases_only: bool = False, newest_first: bool = False
-    ) -> Iterator[dict]:
+    ) -> Iterator[dict[str, Any]]:
         """Results finished at or after ``since`` (ISO date), one row at a time: the
         cursor is read as it is consumed, so a large table never sits in memory."""
         where, params = ["1 = 1"], []
@@ -462,13 +466,13 @@ class Store:
             f"SELECT * FROM results WHERE {' AND '.join(where)} ORDER BY {order}", params
         )
 
-    def result(self, result_id: int) -> dict | None:
-        rows = list(self.db["results"].rows_where("id = ?", [result_id]))
+    def result(self, result_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.table("results").rows_where("id = ?", [result_id]))
         return rows[0] if rows else None
 
-    def latest_case(self, label: str) -> dict | None:
+    def latest_case(self, label: str) -> dict[str, Any] | None:
         rows = list(
-            self.db["results"].rows_where(
+            self.db.table("results").rows_where(
                 "case_label = ?", [label], order_by="id DESC", limit=1
             )
         )

@@ -16,9 +16,9 @@ import functools
 import logging
 import re
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar
 
 from pydantic import ValidationError
 from telegram import (
@@ -40,6 +40,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
+    JobQueue,
     MessageHandler,
     TypeHandler,
     filters,
@@ -48,7 +50,14 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.ordering import ChatOrderedProcessor, update_note
 from bot.staff import STAFF_COMMANDS, StaffDesk, send_result_picture
-from bot.storage import DatabaseGone, ResultRow, Store, StoredConversation, StoreError
+from bot.storage import (
+    DatabaseGone,
+    ResultRow,
+    Store,
+    StoredConversation,
+    StoreError,
+    UpdateStatus,
+)
 from bot.updates import UpdatesRequest
 from dialogs import render
 from dialogs.conversation import MENU, TRANSPORT_COMMANDS, command_event
@@ -72,6 +81,16 @@ PRUNE_EVERY = 500
 # if they are this recent; older ones would only confuse.
 RECOVERY_WINDOW = 3600
 T = TypeVar("T")
+# The application as ApplicationBuilder types it: the bot carries AIORateLimiter's
+# per-call argument (int, a retry count); context, user, chat and bot data are PTB's defaults.
+App: TypeAlias = Application[
+    ExtBot[int],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
 
 
 def callback_data(turn: int | None, option: str, owner: int) -> str:
@@ -118,15 +137,20 @@ class Handling:
     """
 
     update: Update
-    status: Literal["new", "pending", "replied"] = "new"
+    status: UpdateStatus = "new"
     note: dict[str, object] = field(default_factory=dict)  # fields of its log line
     passed_on: bool = False  # the gate let it through to the handlers
     loaded: bool = False
     stored: StoredConversation | None = None  # the saved conversation, once loaded
 
 
-Callback = Callable[["TelegramFrontEnd", Handling, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
-PTBCallback = Callable[["TelegramFrontEnd", Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+# PTB wants callbacks that return coroutines (it schedules them as tasks), not any awaitable.
+Callback = Callable[
+    ["TelegramFrontEnd", Handling, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]
+]
+PTBCallback = Callable[
+    ["TelegramFrontEnd", Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]
+]
 
 
 def handles(callback: Callback) -> PTBCallback:
@@ -171,7 +195,7 @@ class TelegramFrontEnd:
 
     # --- wiring ---------------------------------------------------------------------------
 
-    def register(self, app: Application) -> None:
+    def register(self, app: App) -> None:
         app.add_handler(TypeHandler(Update, self._gate), group=-1)
         StaffDesk.from_settings(self, app.bot_data.get("settings")).register(app)
         app.add_handler(MessageHandler(filters.UpdateType.EDITED, self._on_edited))
@@ -185,7 +209,7 @@ class TelegramFrontEnd:
         app.add_handler(MessageHandler(filters.ALL, self._on_other))
         app.add_error_handler(self._on_error)
 
-    async def set_commands(self, app: Application) -> None:
+    async def set_commands(self, app: App) -> None:
         for lang in self.kb.languages:
             commands = [BotCommand(c, self.kb.text(f"cmd_{c}", lang)) for c in COMMANDS]
             code = None if lang == DEFAULT_LANG else lang
@@ -230,9 +254,10 @@ class TelegramFrontEnd:
         message: Message | None = None
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
+            # partial binds this piece (and its markup) now, not when the call is retried.
             message = await self._retry(
-                lambda p=piece, m=(markup if last else None): self.bot.send_message(
-                    chat_id, p, reply_markup=m
+                functools.partial(
+                    self.bot.send_message, chat_id, piece, reply_markup=markup if last else None
                 )
             )
         assert message is not None
@@ -270,8 +295,11 @@ class TelegramFrontEnd:
         current: int | None = None
         for i, reply in enumerate(replies):
             markup = self._keyboard(reply, lang, owner)
-            editable = i == last_with_options and edit_message_id is not None
-            if editable and await self._edit(chat_id, edit_message_id, reply.text, markup):
+            if (
+                i == last_with_options
+                and edit_message_id is not None
+                and await self._edit(chat_id, edit_message_id, reply.text, markup)
+            ):
                 current = edit_message_id
                 continue
             message = await self._send(chat_id, reply.text, markup)
@@ -646,10 +674,10 @@ def _rate_limiter(per_second: float) -> AIORateLimiter:
     return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=3)
 
 
-def build_application(settings: Settings, engine: Engine, store: Store) -> Application:
+def build_application(settings: Settings, engine: Engine, store: Store) -> App:
     assert settings.telegram_bot_token is not None
 
-    async def post_init(app: Application) -> None:
+    async def post_init(app: App) -> None:
         store.prune_updates()
         front: TelegramFrontEnd = app.bot_data["front"]
         await front.set_commands(app)

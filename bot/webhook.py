@@ -24,13 +24,17 @@ import json
 import logging
 import signal
 from http import HTTPStatus
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 import tornado.web
 from telegram import Update
-from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
 from bot.updates import ALLOWED_UPDATES, readable_update
+
+if TYPE_CHECKING:
+    from bot.telegram_bot import App
 
 log = logging.getLogger("clientwise.webhook")
 
@@ -41,9 +45,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 @tornado.web.stream_request_body
 class WebhookHandler(tornado.web.RequestHandler):
-    SUPPORTED_METHODS = ("POST",)  # type: ignore[assignment]
+    SUPPORTED_METHODS = ("POST",)
 
-    def initialize(self, telegram_app: Application, secret: str) -> None:
+    def initialize(self, telegram_app: App, secret: str) -> None:
         self.telegram_app = telegram_app
         self.secret = secret
         self.chunks: list[bytes] = []
@@ -82,7 +86,12 @@ class WebhookHandler(tornado.web.RequestHandler):
             await self.telegram_app.update_queue.put(Update.de_json(readable, bot))
         self.set_status(HTTPStatus.OK)
 
-    def log_exception(self, typ, value, tb) -> None:  # type: ignore[no-untyped-def]
+    def log_exception(
+        self,
+        typ: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         # Refusals are expected traffic, not errors; no traceback or headers in the log.
         if isinstance(value, tornado.web.HTTPError):
             log.debug("webhook request refused: %s", value.status_code)
@@ -90,14 +99,14 @@ class WebhookHandler(tornado.web.RequestHandler):
             super().log_exception(typ, value, tb)
 
 
-def _web_app(application: Application, path: str, secret: str) -> tornado.web.Application:
+def _web_app(application: App, path: str, secret: str) -> tornado.web.Application:
     handlers = [(rf"/{path}/?", WebhookHandler, {"telegram_app": application, "secret": secret})]
     # log_function: no access log lines (they would carry paths and client addresses).
     return tornado.web.Application(handlers, log_function=lambda handler: None)
 
 
 def serve_webhook(
-    application: Application,
+    application: App,
     *,
     listen: str,
     port: int,

@@ -7,11 +7,11 @@ memory, so a restart loses nothing.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-STATE_VERSION = 1
+STATE_VERSION: Final = 1
 
 Phase = Literal["new", "welcome", "triage", "asking", "done"]
 

@@ -112,7 +112,7 @@ def classify(
         neg += max(-weight * lean, 0.0)
         if usual == "hybrid":
             mixed_w += weight
-        side: Side = "both" if usual == "hybrid" else usual
+        side = "both" if usual == "hybrid" else usual
         items.append(Reason(question=PRIOR, option=business_id, side=side,
                             contribution=weight * lean))  # fmt: skip
     missing_w = sum(kb.weight(q) for q in (expected or ()) if q not in answers)

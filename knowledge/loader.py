@@ -285,7 +285,9 @@ def _check_languages(
                 problems.append(f"{name}: {_field_path(path)}.{lang}: language not declared")
 
 
-def _text_maps(node: Any, path: tuple[str | int, ...]) -> Iterable[tuple[tuple, list[str]]]:
+def _text_maps(
+    node: Any, path: tuple[str | int, ...]
+) -> Iterable[tuple[tuple[str | int, ...], list[str]]]:
     """Yield (path, language keys) of every dict that looks like a Text map."""
     if isinstance(node, dict):
         if "en" in node and all(isinstance(k, str) and len(k) == 2 for k in node):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -164,7 +164,7 @@ class PhraseIndex:
     def __init__(
         self,
         phrases: dict[str, list[str]],
-        negations: list[str] = (),  # type: ignore[assignment]
+        negations: Sequence[str] = (),
         token_cutoff: float = 86.0,
         stems: bool = False,
         negation_window: int = NEGATION_WINDOW,

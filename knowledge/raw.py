@@ -29,18 +29,22 @@ I18N_DIR = "i18n"
 STEMS = ("models", "questions", "businesses", "tactics", "faq", "classifier", "messages", "signals")
 
 # libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:
+    # The pure-Python twin: the same constructor and resolver API, a different class.
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _StringBoolLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _StringBoolLoader(_BaseLoader):
     """YAML 1.1 reads yes/no/on/off as booleans; in this content they are words."""
 
 
-def _unique_keys(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+def _unique_keys(loader: _BaseLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     """A key written twice is a mistake (the second silently wins in plain YAML)."""
     seen: set[object] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark

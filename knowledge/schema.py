@@ -39,6 +39,17 @@ def _has_default_lang(value: dict[str, object]) -> dict[str, object]:
 Text = Annotated[dict[LangCode, NonEmpty], AfterValidator(_has_default_lang)]
 TextList = Annotated[dict[LangCode, list[NonEmpty]], AfterValidator(_has_default_lang)]
 
+
+# Defaults for optional word lists: the English key present (the validators require it),
+# no words. Named functions, not lambdas, so the empty list has a type.
+def _no_words() -> dict[str, list[str]]:
+    return {DEFAULT_LANG: []}
+
+
+def _no_units() -> dict[str, dict[str, float]]:
+    return {DEFAULT_LANG: {}}
+
+
 # A condition on the owner's answers: question id -> option ids, all questions must match.
 AnswerCondition = dict[Id, list[Id]]
 
@@ -98,7 +109,7 @@ class Option(Strict):
     # True when the answer says both kinds of buyer exist side by side ("sometimes").
     mixed: bool = False
     why: Text
-    synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    synonyms: TextList = Field(default_factory=_no_words)
     # For count questions: a number typed inside a sentence in this range picks the option.
     numbers: tuple[int, int] | None = None
     # For "how long" questions: a typed duration ("3-4 days", "6 mo") of at least the first
@@ -158,7 +169,7 @@ class Business(Strict):
     model: ModelId
     # The trade family (BusinessesFile.families id).
     family: Id
-    synonyms: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    synonyms: TextList = Field(default_factory=_no_words)
     from_seeds: bool = False
     # A catch-all ("a shop or stall", "a professional service") matched only when no
     # specific business type is named.
@@ -293,52 +304,52 @@ class SignalsFile(Strict):
     question_auxiliaries: TextList
     # Question words that also ask in the middle of a sentence (Turkish "clientlar neden
     # daha iyi", Indonesian "usaha jenis apa"); none for English.
-    question_words_inside: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    question_words_inside: TextList = Field(default_factory=_no_words)
     # Endings of one of the two words after a question word that make it "whoever /
     # whatever" (Turkish "kim ucuzsa", Russian "кто угодно"): an answer, not a question.
-    indefinite_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    indefinite_endings: TextList = Field(default_factory=_no_words)
     # Words that END a question (Turkish "mi/mı", Romanian "nu?"): checked last in a clause.
-    question_endings: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    question_endings: TextList = Field(default_factory=_no_words)
     served_markers: TextList
     # Case endings that mark who is served where the marker comes after the business
     # ("restoranlara … tedarik ediyoruz": -lara, to the restaurants).
     served_endings: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)
     # "some … some …": the two halves of an answer that splits the buyers two ways.
     split_markers: Annotated[TextList, AfterValidator(_split_in_two)] = Field(
-        default_factory=lambda: {DEFAULT_LANG: []}
+        default_factory=_no_words
     )
     # Units of time and their length in days, for Option.days ("hafta": 7).
     duration_units: dict[LangCode, dict[NonEmpty, Annotated[float, Field(ge=0)]]] = Field(
-        default_factory=lambda: {DEFAULT_LANG: {}}
+        default_factory=_no_units
     )
     # "… but …": words after which an answer qualifies what it said first.
-    contrast_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    contrast_words: TextList = Field(default_factory=_no_words)
     # The plain "no" of an answer ("nope", "нет", "hayır"): negated by another negation in
     # its clause ("I wouldn't say no", "не то чтобы нет") it hedges, it does not deny.
-    no_words: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    no_words: TextList = Field(default_factory=_no_words)
     # Parts inside a word that negate it (Turkish "iste-mi-yoruz", "gel-mez").
-    negating_infixes: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    negating_infixes: TextList = Field(default_factory=_no_words)
     # Negations that follow the phrase they deny, right before the verb closing the clause
     # ("двух одинаковых заказов не бывает", Thai "ไม่มีสัญญาผมไม่รับ").
-    trailing_negations: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    trailing_negations: TextList = Field(default_factory=_no_words)
     # Negations that ask ("bisa gak …?"): ignored when finding a question's topic.
-    asking_negations: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    asking_negations: TextList = Field(default_factory=_no_words)
     # Subjects the bot does not cover ("tax"): no FAQ topic is guessed for them.
-    off_topic: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    off_topic: TextList = Field(default_factory=_no_words)
     # Stepping away mid-chat ("wait, a customer came in"): never read as an answer.
-    chatter: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    chatter: TextList = Field(default_factory=_no_words)
     # Asking what the current question means ("what do you mean?", "why are you asking
     # this?", "what counts as …"): the question is explained, then asked again
     # (knowledge/explain.py). `explain_fillers` are the words that may stand beside a cue
     # without making the text about something else ("please", "exactly", "by that").
-    explain_cues: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
-    explain_fillers: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    explain_cues: TextList = Field(default_factory=_no_words)
+    explain_fillers: TextList = Field(default_factory=_no_words)
     # Letters only some of the languages use (Turkish ğ, Romanian ț): a hint for telling
     # which language a description is written in (knowledge/language.py).
     language_letters: dict[LangCode, list[NonEmpty]] = Field(default_factory=dict)
     # "…, the rest …", "everyone else …": the description turns to a second group of
     # buyers. The words after the marker describe that group (knowledge/triage.py).
-    other_group_markers: TextList = Field(default_factory=lambda: {DEFAULT_LANG: []})
+    other_group_markers: TextList = Field(default_factory=_no_words)
     thai_rules: ThaiRules
     signals: list[Signal] = Field(min_length=1)
 

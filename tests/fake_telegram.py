@@ -60,8 +60,10 @@ class SentFile:
 
 
 class FakeTelegram:
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(self, token: str = TOKEN, seed: int = 0) -> None:
         self.token = token
+        # The latency draws: seeded per server, so a run's delays repeat on every run.
+        self.random = random.Random(seed)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.messages: dict[int, list[SentMessage]] = {}
         self.callback_answers: list[dict[str, Any]] = []
@@ -262,7 +264,7 @@ class FakeTelegram:
         params = await self._params(request)
         self.calls.append((method, params))
         if method in self.latency:
-            await asyncio.sleep(random.uniform(0, self.latency[method]))
+            await asyncio.sleep(self.random.uniform(0, self.latency[method]))
         faults = self._faults.get(method)
         if faults:
             fault = faults.pop(0)

@@ -1,5 +1,6 @@
-"""The staff desk without Telegram: storage retention and privacy, streaming export, the
-command line, the pictures (every language), and what INFO logs leave out."""
+"""The staff desk without Telegram: the retention setting, streaming export, the command
+line, the pictures (every language), and what INFO logs leave out. The store's own
+retention and privacy rules are in test_storage.py."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from bot import cli, desk
 from bot.picture import WIDTH, result_png, stats_png
 from bot.storage import ResultRow, Store
 from dialogs.engine import Engine
-from dialogs.state import DialogState
 from knowledge.classifier import classify
 from knowledge.model import Knowledge, pick
 
@@ -53,20 +53,6 @@ def store(tmp_path: Path):
 # --- retention -----------------------------------------------------------------------------
 
 
-def test_retention_deletes_exactly_the_rows_older_than_the_limit(store: Store) -> None:
-    for n, days in enumerate([0, 29.9, 30.1, 365]):
-        store.db["results"].insert(_row(days, user_id=n))
-    store.db["conversations"].insert(
-        {"chat_id": 5, "user_id": 5, "state": "{}", "updated_at": _row(40)["finished_at"]}
-    )
-    store.db["conversations"].insert(
-        {"chat_id": 6, "user_id": 6, "state": "{}", "updated_at": _row(1)["finished_at"]}
-    )
-    assert store.prune_results(30, now=NOW) == 2
-    assert sorted(r["user_id"] for r in store.iter_results()) == [0, 1]
-    assert [r["user_id"] for r in store.db["conversations"].rows] == [6]
-
-
 def test_retention_days_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.config import ConfigError, load_settings
 
@@ -75,15 +61,6 @@ def test_retention_days_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLIENTWISE_RETENTION_DAYS", "0")
     with pytest.raises(ConfigError, match="CLIENTWISE_RETENTION_DAYS"):
         load_settings()
-
-
-def test_replied_updates_keep_no_user_or_chat_id(store: Store) -> None:
-    store.record_update(1, chat_id=77, user_id=77, replied=True)
-    store.save_step(update_id=2, chat_id=78, user_id=78, state=DialogState(), message_id=None)
-    assert store.unreplied(3600) == [(2, 78, 78)]  # still needed for crash recovery
-    store.mark_replied(2)
-    rows = list(store.db["processed_updates"].rows)
-    assert [(r["chat_id"], r["user_id"]) for r in rows] == [(None, None), (None, None)]
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -176,7 +153,7 @@ def test_the_result_picture_renders_in_every_language(kb: Knowledge, lang: str) 
     assert min(ImageStat.Stat(rgb.convert("L")).extrema[0]) < 80
 
 
-def test_thai_text_is_drawn_with_a_font_that_has_it(kb: Knowledge) -> None:
+def test_thai_text_is_drawn_with_a_font_that_has_it() -> None:
     # A missing glyph draws the same empty box for every letter: two different Thai
     # labels must differ in ink, and both must have some.
     from bot.picture import _font

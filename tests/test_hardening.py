@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from bot.storage import Store
 from bot.updates import ALLOWED_UPDATES
-from dialogs.state import DialogState
 from knowledge.loader import default_knowledge
 from tests.telegram_harness import ANA, BORIS, BotHarness, TelegramConversation
 
@@ -91,36 +88,3 @@ async def test_a_failed_write_apologises_without_claiming_the_answers_are_safe(
     assert texts == [KB.text("apology_not_saved", "en")], texts
     assert "safe" not in texts[0]
     assert tg.state_of(ANA) == before  # nothing was written
-
-
-def test_two_connections_writing_at_once_wait_for_each_other(tmp_path: Path) -> None:
-    """A staff export or a stray process on the same file: no "database is locked"."""
-    db = tmp_path / "bot.db"
-    Store(db).close()
-    errors: list[Exception] = []
-    start = threading.Barrier(2)
-
-    def writer(first_update: int) -> None:
-        store = Store(db)  # its own connection, as another process would have
-        start.wait()
-        try:
-            for i in range(200):
-                state = DialogState(phase="asking", step="business", turn=i)
-                store.save_step(
-                    update_id=first_update + i, chat_id=7, user_id=7, state=state, message_id=i
-                )
-                store.mark_delivered(7, 7, i, i)  # reads, then writes, in one transaction
-        except sqlite3.OperationalError as exc:
-            errors.append(exc)
-        finally:
-            store.close()
-
-    threads = [threading.Thread(target=writer, args=(n,)) for n in (10_000, 20_000)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    store = Store(db)
-    assert len(list(store.db["processed_updates"].rows)) == 400
-    store.close()

@@ -14,7 +14,7 @@ from dialogs.conversation import LocalConversation
 from dialogs.engine import Engine
 from dialogs.events import Choose, Language, Start, Typed
 from dialogs.state import DialogState
-from knowledge.i18n import missing
+from knowledge.i18n import missing, supported_language
 from knowledge.loader import KnowledgeError, default_knowledge, load_knowledge
 from knowledge.model import pick
 from knowledge.raw import DATA_DIR, read_raw_files
@@ -144,3 +144,11 @@ def test_a_broken_translation_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(data)
     assert "i18n/xx.yaml (into tactics.yaml): tactics." in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "lang"),
+    [("ru-RU", "ru"), ("RU", "ru"), ("ro_RO", "ro"), (" th ", "th"), ("pt-BR", None), ("", None)],
+)
+def test_language_codes_are_read_like_telegrams(code: str, lang: str | None) -> None:
+    assert supported_language(code, ["en", "id", "th", "tr", "ru", "ro"]) == lang

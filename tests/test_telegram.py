@@ -1,34 +1,36 @@
-"""End to end through the real python-telegram-bot stack against a local Bot API server.
+"""The conversation over Telegram, end to end through the real python-telegram-bot stack
+and a local Bot API server: the command menu, buttons edited in place, start over and
+continue, /forget, the stored result, languages, and group chats where each member has
+their own questionnaire.
 
-Faults and odd inputs: stale, forged and doubled buttons, duplicate deliveries, 429,
-403, 5xx, every message type users send, groups, /forget, per-chat ordering, and the
-token never reaching a log line.
+Odd inputs are in test_telegram_inputs.py, network and delivery faults in
+test_telegram_faults.py, per-chat ordering in test_ordering.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import sqlite3
-from pathlib import Path
-
 import pytest
 
-from bot.logs import install_redaction
-from bot.telegram_bot import callback_data
-from tests.fake_telegram import BOT_ID, TOKEN
+from knowledge.loader import default_knowledge
+from knowledge.model import pick
+from tests.fake_telegram import BOT_ID, FakeTelegram
 from tests.telegram_harness import (
     ANA,
     BORIS,
     BotHarness,
     TelegramConversation,
-    running_bot,
     start_questionnaire,
 )
+
+GROUP = {"id": -4242, "type": "supergroup", "title": "Team"}
 
 
 async def _to_first_choice(tg: BotHarness, user: dict = ANA) -> TelegramConversation:
     return await start_questionnaire(tg, user, "law firm")
+
+
+async def _at_contract(tg: BotHarness, user: dict = ANA) -> TelegramConversation:
+    return await start_questionnaire(tg, user, "florist")
 
 
 async def test_commands_are_registered(tg: BotHarness) -> None:
@@ -49,208 +51,6 @@ async def test_buttons_edit_the_question_in_place_and_stop_the_spinner(tg: BotHa
     assert len(tg.fake.callback_answers) == answers_before + 4  # every tap answered
     for button in question.flat_buttons:
         assert len(button["callback_data"].encode()) <= 64
-
-
-async def test_double_tap_counts_once(tg: BotHarness) -> None:
-    await _to_first_choice(tg)
-    message = tg.fake.last_with_buttons(ANA["id"])
-    assert message is not None
-    data = next(b["callback_data"] for b in message.flat_buttons if b["text"] == "Sometimes")
-    first = tg.fake.press(ANA, message, data)
-    second = tg.fake.press(ANA, message, data)
-    await tg.settle(first, second)
-    state = tg.state_of(ANA)
-    assert state.history == ["business", "contract"]
-    assert state.answers["contract"].option == "sometimes"
-    assert any("earlier question" in (a.get("text") or "") for a in tg.fake.callback_answers)
-
-
-async def test_old_message_button_names_the_current_question_without_a_copy(
-    tg: BotHarness,
-) -> None:
-    chat = await _to_first_choice(tg)
-    old = tg.fake.last_with_buttons(ANA["id"])
-    assert old is not None
-    old_data = next(b["callback_data"] for b in old.flat_buttons if b["text"] == "No")
-    await chat.send("/restart")  # a new question message; the old one is now stale
-    before = tg.state_of(ANA)
-    sent_before = len(tg.fake.chat_messages(ANA["id"]))
-    replies = await chat._collect(lambda: tg.fake.press(ANA, old, old_data))
-    assert tg.state_of(ANA) == before
-    assert "earlier question" in replies[0].text
-    assert "1/12 “What does your business do" in replies[0].text
-    assert len(tg.fake.chat_messages(ANA["id"])) == sent_before  # no copy added
-    assert old.buttons == []  # the old message can no longer be mistaken for the current
-
-
-@pytest.mark.parametrize(
-    "data",
-    ["garbage", "99999:usually", "1:DROP TABLE", "x" * 64, "1:", ":usually", "1:usually:extra"],
-)
-async def test_forged_button_data_changes_nothing(tg: BotHarness, data: str) -> None:
-    await _to_first_choice(tg)
-    message = tg.fake.last_with_buttons(ANA["id"])
-    assert message is not None
-    before = tg.state_of(ANA)
-    update_id = tg.fake.press(ANA, message, data)
-    await tg.settle(update_id)
-    assert tg.state_of(ANA) == before
-    assert tg.fake.callback_answers[-1].get("text")
-
-
-async def test_duplicate_delivery_is_processed_once(tg: BotHarness) -> None:
-    chat = await _to_first_choice(tg)
-    await chat.press("No")
-    sent_before = len(tg.fake.chat_messages(ANA["id"]))
-    update_id = tg.fake.send_text(ANA, "they shop around")
-    await tg.settle(update_id)
-    tg.fake.redeliver(update_id)
-    await tg.settle(update_id)
-    await asyncio.sleep(0.2)
-    await tg.settle(update_id)
-    state = tg.state_of(ANA)
-    assert state.history.count("exclusivity") == 1
-    assert state.step == "support"
-    assert len(tg.fake.chat_messages(ANA["id"])) == sent_before + 1
-
-
-async def test_429_is_waited_out_and_the_reply_arrives(tg: BotHarness) -> None:
-    chat = TelegramConversation(tg, ANA)
-    tg.fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
-    replies = await chat.send("/start")
-    assert any("quick questions" in r.text for r in replies)
-    assert len(tg.fake.method_calls("sendMessage")) == 2  # the refused one and the retry
-
-
-async def test_5xx_is_retried(tg: BotHarness) -> None:
-    chat = TelegramConversation(tg, ANA)
-    tg.fake.fail_next("sendMessage", 502, "Bad Gateway")
-    replies = await chat.send("/start")
-    assert any("quick questions" in r.text for r in replies)
-
-
-async def test_blocked_user_is_marked_inactive_and_the_bot_keeps_running(
-    tg: BotHarness, caplog: pytest.LogCaptureFixture
-) -> None:
-    await _to_first_choice(tg)
-    tg.fake.block_chat(ANA["id"])
-    update_id = tg.fake.send_text(ANA, "yes")
-    await tg.settle(update_id)
-    assert tg.store.is_active(ANA["id"]) is False
-    assert tg.state_of(ANA).answers["contract"].option == "usually"  # answer kept
-    replies = await TelegramConversation(tg, BORIS).send("/start")
-    assert any("Hi Boris!" in r.text for r in replies)
-
-
-async def test_unexpected_error_is_logged_once_and_user_gets_apology(
-    tg: BotHarness, caplog: pytest.LogCaptureFixture
-) -> None:
-    chat = TelegramConversation(tg, ANA)
-    tg.fake.fail_next("sendMessage", 400, "Bad Request: chat not found")
-    with caplog.at_level(logging.ERROR):
-        update_id = tg.fake.send_text(ANA, "/start")
-        await tg.settle(update_id)
-    failures = [r for r in caplog.records if "failed" in r.getMessage()]
-    assert len(failures) == 1 and f"update={update_id}" in failures[0].getMessage()
-    assert "Sorry, something went wrong" in tg.fake.chat_messages(ANA["id"])[-1].text
-    replies = await chat.send("/help")  # still alive
-    assert replies
-
-
-@pytest.mark.parametrize(
-    ("content", "hint"),
-    [
-        (
-            {
-                "sticker": {
-                    "file_id": "s",
-                    "file_unique_id": "s1",
-                    "width": 512,
-                    "height": 512,
-                    "is_animated": False,
-                    "is_video": False,
-                    "type": "regular",
-                }
-            },
-            True,
-        ),
-        ({"photo": [{"file_id": "p", "file_unique_id": "p1", "width": 90, "height": 90}]}, True),
-        ({"voice": {"file_id": "v", "file_unique_id": "v1", "duration": 3}}, True),
-        (
-            {
-                "video": {
-                    "file_id": "vi",
-                    "file_unique_id": "vi1",
-                    "width": 1,
-                    "height": 1,
-                    "duration": 1,
-                }
-            },
-            True,
-        ),
-        ({"document": {"file_id": "d", "file_unique_id": "d1"}}, True),
-        ({"location": {"latitude": -6.2, "longitude": 106.8}}, True),
-        ({"contact": {"phone_number": "+62000", "first_name": "Budi"}}, True),
-        (
-            {
-                "poll": {
-                    "id": "1",
-                    "question": "?",
-                    "options": [{"text": "a", "voter_count": 0, "persistent_id": "o1"}],
-                    "total_voter_count": 0,
-                    "is_closed": False,
-                    "is_anonymous": True,
-                    "type": "regular",
-                    "allows_multiple_answers": False,
-                    "allows_revoting": False,
-                    "members_only": False,
-                }
-            },
-            True,
-        ),
-    ],
-    ids=["sticker", "photo", "voice", "video", "document", "location", "contact", "poll"],
-)
-async def test_non_text_messages_get_a_hint(tg: BotHarness, content: dict, hint: bool) -> None:
-    await _to_first_choice(tg)
-    before = tg.state_of(ANA)
-    update_id = tg.fake.send_raw(tg.fake.message_update(ANA, **content))
-    await tg.settle(update_id)
-    assert "only read text and button taps" in tg.fake.chat_messages(ANA["id"])[-1].text
-    assert tg.state_of(ANA) == before
-
-
-async def test_edited_message_gets_a_hint_and_changes_nothing(tg: BotHarness) -> None:
-    await _to_first_choice(tg)
-    before = tg.state_of(ANA)
-    update_id = tg.fake.send_raw(tg.fake.message_update(ANA, kind="edited_message", text="no"))
-    await tg.settle(update_id)
-    assert "send your corrected answer again" in tg.fake.chat_messages(ANA["id"])[-1].text
-    assert tg.state_of(ANA) == before
-
-
-async def test_long_and_emoji_only_texts(tg: BotHarness) -> None:
-    chat = TelegramConversation(tg, ANA)
-    await chat.send("/start")
-    await chat.press("Start")
-    # The longest message Telegram allows, Cyrillic, a real description ("ж" * 4096 is a
-    # held key: asked again).
-    replies = await chat.send(("у нас небольшая пекарня возле дома, " * 120)[:4096])
-    assert any("2/12" in r.text for r in replies)
-    replies = await chat.send("🤷‍♀️🙂")
-    assert any("didn't catch that" in r.text for r in replies)
-    assert tg.state_of(ANA).step == "contract"
-
-
-async def test_channel_posts_and_other_bots_are_ignored_silently(tg: BotHarness) -> None:
-    channel = {"id": -100500, "type": "channel", "title": "News"}
-    post = tg.fake.send_raw(
-        {"channel_post": {"message_id": 1, "date": 0, "chat": channel, "text": "/start"}}
-    )
-    robot = {"id": 999, "is_bot": True, "first_name": "OtherBot"}
-    from_bot = tg.fake.send_raw(tg.fake.message_update(robot, text="/start"))
-    await tg.settle(post, from_bot)
-    assert tg.fake.method_calls("sendMessage") == []
 
 
 async def test_group_members_have_their_own_state(tg: BotHarness) -> None:
@@ -312,68 +112,109 @@ async def test_finished_result_is_stored(tg: BotHarness) -> None:
     assert rows[0]["confidence_label"] == "high"
 
 
-async def test_updates_of_one_chat_are_processed_in_order(tg: BotHarness) -> None:
-    # Six taps sent at once, each carrying the turn its predecessor leads to: processed
-    # out of order, a tap would meet the wrong turn and be refused.
-    await start_questionnaire(tg, ANA, "florist")
-    message = tg.fake.last_with_buttons(ANA["id"])
-    assert message is not None
-    turn = tg.state_of(ANA).turn
-    taps = ["never", "shop_around", "none", "standard", "same_day"]
-    ids = [
-        tg.fake.press(ANA, message, callback_data(turn + i, option, ANA["id"]))
-        for i, option in enumerate(taps)
-    ]
-    other = [tg.fake.send_text(BORIS, "/start")]
-    await tg.settle(*ids, *other)
-    state = tg.state_of(ANA)
-    assert state.history == [
-        "business",
-        "contract",
-        "exclusivity",
-        "support",
-        "customisation",
-        "sales_cycle",
-    ]
-    assert state.answers["support"].option == "none"
-    assert not [a for a in tg.fake.callback_answers if a.get("text")]
-
-
-async def test_token_never_appears_in_logs(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    install_redaction([TOKEN])
-    with caplog.at_level(logging.DEBUG):
-        async with running_bot(tmp_path / "bot.db") as tg:
-            tg.fake.fail_next("sendMessage", 429, "Too Many Requests", retry_after=1)
-            tg.fake.fail_next("editMessageText", 400, "Bad Request: chat not found")
-            chat = await _to_first_choice(tg)
-            await chat.press("Sometimes")
-            logging.getLogger("test").info("url was %s/bot%s/getMe", "http://x", TOKEN)
-    text = caplog.text + "".join(r.getMessage() for r in caplog.records)
-    assert len(caplog.records) > 20  # the bot did log plenty
-    assert TOKEN not in text
-    assert TOKEN.split(":")[1] not in text
-
-
 async def test_start_payload_and_bot_id(tg: BotHarness) -> None:
     replies = await TelegramConversation(tg, ANA).send("/start from_site")
     assert any("quick questions" in r.text for r in replies)
     assert tg.app.bot.id == BOT_ID
 
 
-def test_database_is_wal_and_upgrades_older_files(tmp_path: Path) -> None:
-    from sqlite_utils import Database
+async def test_start_over_keeps_the_result_card(tg: BotHarness) -> None:
+    chat = await _at_contract(tg)
+    for label in [
+        "No",
+        "They shop around",
+        "No, the sale is the end",
+        "Same for everyone",
+        "Same day",
+        "Many small buyers",
+        "Mostly strangers",
+        "Ads, promotions, walk-ins",
+        "Mostly once",
+        "A wide range",
+    ]:
+        await chat.press(label)
+    result = tg.fake.last_with_buttons(ANA["id"])
+    assert result is not None and "Your model:" in result.text
+    await chat.press("Start over")
+    assert "Your model:" in result.text  # not overwritten by question 1
+    assert "1/12" in tg.fake.chat_messages(ANA["id"])[-1].text
 
-    from bot.storage import Store, migrations
 
-    path = tmp_path / "old.db"
-    db = Database(path)
-    migrations.apply(db, stop_before="m002_results_by_time")
-    db.close()
-    store = Store(path)
-    indexes = {tuple(i.columns) for i in store.db["results"].indexes}
-    assert ("finished_at",) in indexes
-    store.close()
-    mode = sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0]
-    assert mode == "wal"
+async def test_start_mid_questionnaire_offers_to_continue(tg: BotHarness) -> None:
+    chat = await _at_contract(tg)
+    await chat.press("Sometimes")
+    replies = await chat.send("/start")
+    assert any("Continue where I left off" in o.label for r in replies for o in r.options)
+    replies = await chat.press("Continue where I left off")
+    assert any("How long do those agreements" in r.text for r in replies)
+    assert tg.state_of(ANA).answers["contract"].option == "sometimes"
+
+
+async def test_group_buttons_belong_to_their_owner(tg: BotHarness) -> None:
+    await tg.settle(tg.fake.send_text(ANA, "/start", chat=GROUP))
+    ana_welcome = tg.fake.chat_messages(GROUP["id"])[-1]
+    begin = ana_welcome.flat_buttons[0]["callback_data"]
+    # Boris has no questionnaire at all: still "not yours", not a phantom "current one".
+    await tg.settle(tg.fake.press(BORIS, ana_welcome, begin))
+    assert "belongs to someone else" in tg.fake.callback_answers[-1]["text"]
+    # Ana taps her own, older message after restarting: a stale notice, not "someone else".
+    await tg.settle(tg.fake.press(ANA, ana_welcome, begin))
+    await tg.settle(tg.fake.send_text(ANA, "/restart", chat=GROUP))
+    await tg.settle(tg.fake.press(ANA, ana_welcome, begin))
+    assert "earlier question" in tg.fake.callback_answers[-1]["text"]
+
+
+async def test_only_the_asker_can_confirm_forget(tg: BotHarness) -> None:
+    await tg.settle(tg.fake.send_text(ANA, "/start", chat=GROUP))
+    await tg.settle(tg.fake.send_text(ANA, "/forget", chat=GROUP))
+    confirm = tg.fake.chat_messages(GROUP["id"])[-1]
+    yes = confirm.flat_buttons[0]["callback_data"]
+    await tg.settle(tg.fake.press(BORIS, confirm, yes))
+    assert "belongs to someone else" in tg.fake.callback_answers[-1]["text"]
+    assert tg.store.load(GROUP["id"], ANA["id"]) is not None
+    await tg.settle(tg.fake.press(ANA, confirm, yes))
+    assert tg.store.load(GROUP["id"], ANA["id"]) is None
+
+
+OTHER_LANGS = [code for code in sorted(default_knowledge().languages) if code != "en"]
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+async def test_telegram_language_code_picks_the_language(tg: BotHarness, lang: str) -> None:
+    kb = default_knowledge()
+    user = FakeTelegram.user(900, "Ana", language_code=f"{lang}-XX")
+    replies = await TelegramConversation(tg, user).send("/start")
+    assert any(kb.text("greeting_named", lang, name="Ana") in r.text for r in replies)
+    assert lang in tg.fake.commands  # the command menu is localised too
+
+
+async def test_language_menu_switches_mid_questionnaire(tg: BotHarness) -> None:
+    kb = default_knowledge()
+    chat = await _at_contract(tg)
+    await chat.press("Sometimes")
+    target = sorted(kb.languages)[-1]
+    await chat.send("/language")
+    replies = await chat.press(kb.languages[target])
+    state = tg.state_of(ANA)
+    assert state.lang == target and state.answers["contract"].option == "sometimes"
+    assert any(kb.text("language_set", target) in r.text for r in replies)
+
+
+async def test_russian_user_gets_the_whole_conversation_in_russian(tg: BotHarness) -> None:
+    kb = default_knowledge()
+    ivan = FakeTelegram.user(901, "Иван", language_code="ru")
+    chat = TelegramConversation(tg, ivan)
+    await chat.send("/start")
+    await chat.press(kb.text("btn_begin", "ru"))
+    await chat.send("юридическая фирма")
+    typical = next(b for b in kb.businesses if b.id == "law_firm").typical
+    while (state := tg.state_of(ivan)).phase == "asking":
+        option = kb.option(state.step, typical[state.step])
+        await chat.press(option.label["ru"])
+    texts = [m.text for m in tg.fake.chat_messages(901)]
+    assert any(kb.models["client"].headline["ru"] in t for t in texts)
+    english = [pick(kb.messages[k], "en") for k in ("tactics_header", "why_header", "btn_begin")]
+    assert not any(e in t for e in english for t in texts), texts[-1]
+    assert all(
+        b["text"] != "Start over" for m in tg.fake.chat_messages(901) for b in m.flat_buttons
+    )

@@ -1,13 +1,11 @@
-"""The terminal chat, piped like a script, through the real console entry points."""
+"""The terminal chat (piped like a script, and Ctrl-C on a real process) and its commands."""
 
 from __future__ import annotations
 
 import io
-import json
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +13,6 @@ from bot.terminal import INTERRUPTED, run_terminal
 from dialogs.conversation import command_event
 from dialogs.engine import Engine
 from dialogs.events import Help
-from knowledge.i18n import supported_language
 from tests.processes import ROOT, clean_env
 
 LAW_FIRM = "\n".join(
@@ -54,95 +51,6 @@ def test_end_of_input_says_goodbye(engine: Engine) -> None:
     out = io.StringIO()
     assert run_terminal(engine, "en", stdin=io.StringIO("1\n"), stdout=out) == 0
     assert out.getvalue().rstrip().endswith("Bye! Run it again any time.")
-
-
-def _bot(
-    settings: dict[str, str], args: list[str] | None = None, stdin: str = "", program: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """``python -m bot *args`` (or ``program``) with only ``settings`` configured."""
-    command = [program] if program else [sys.executable, "-m", "bot"]
-    return subprocess.run(
-        [*command, *(args or [])],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=clean_env(**settings),
-        timeout=60,
-    )
-
-
-def test_python_dash_m_bot_without_token_opens_the_terminal_chat() -> None:
-    result = _bot({}, stdin=LAW_FIRM)
-    assert result.returncode == 0, result.stderr
-    assert "Your model: CLIENT-BASED" in result.stdout
-
-
-def test_console_script_is_installed() -> None:
-    script = Path(sys.executable).parent / "clientwise"
-    result = _bot({}, ["validate"], program=str(script))
-    assert result.returncode == 0, result.stderr
-    assert "knowledge OK" in result.stdout
-
-
-def test_bad_setting_is_one_line_and_exit_2() -> None:
-    result = _bot({"PORT": "not-a-port"})
-    assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0
-    assert "PORT" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_blank_token_means_terminal_chat() -> None:
-    result = _bot({"TELEGRAM_BOT_TOKEN": ""}, stdin=LAW_FIRM)
-    assert result.returncode == 0 and "Your model: CLIENT-BASED" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("env", "args", "variable"),
-    [
-        ({"CLIENTWISE_ADMIN_IDS": "abc"}, [], "CLIENTWISE_ADMIN_IDS"),
-        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, [], "TELEGRAM_BOT_TOKEN"),
-        (
-            {"TELEGRAM_BOT_TOKEN": "123456:" + "a" * 30, "WEBHOOK_URL": "https://x.example/t"},
-            ["run", "--mode", "webhook"],
-            "WEBHOOK_SECRET",
-        ),
-        ({"WEBHOOK_SECRET": "spaces are not allowed"}, [], "WEBHOOK_SECRET"),
-        ({"CLIENTWISE_LOG_LEVEL": "loud"}, [], "CLIENTWISE_LOG_LEVEL"),
-        ({}, ["run", "--mode", "polling"], "TELEGRAM_BOT_TOKEN"),
-    ],
-)
-def test_bad_settings_are_one_line_and_exit_2(env: dict, args: list[str], variable: str) -> None:
-    result = _bot(env, args)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().count("\n") == 0, result.stderr
-    assert variable in result.stderr and "Traceback" not in result.stderr
-
-
-def test_triage_command_prints_one_json_object() -> None:
-    result = _bot({}, ["triage", "--json", "law firm, retainer agreements, clients stay for years"])
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert data["model"] == "client" and data["business_type"] == "law_firm"
-    assert data["answers"]["contract"] == "usually"
-    assert {"score", "confidence", "signals", "ask_next"} <= data.keys()
-
-
-@pytest.mark.parametrize(
-    ("args", "kind", "field", "value"),
-    [
-        (["--question", "contract", "we never sign anything"], "option", "option", "never"),
-        (["--question", "sales_cycle", "weeks or months"], "ambiguous", "option", None),
-        (["do online shops have clients?"], "faq", "faq", "ecommerce"),
-        (["--question", "contract", "what counts as a contract?"], "explain", "option", None),
-        (["banana"], "none", "faq", None),
-    ],
-)
-def test_match_command(args: list[str], kind: str, field: str, value: object) -> None:
-    result = _bot({}, ["match", "--json", *args])
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
-    assert data["kind"] == kind and data[field] == value
 
 
 def _chat(engine: Engine, lines: list[str], lang: str = "en") -> str:
@@ -222,38 +130,6 @@ def test_language_menu_marks_the_current_language_as_current(engine: Engine) -> 
     text = _chat(engine, ["/language"], "ro")
     assert kb.text("language_current", "ro", language=kb.languages["ro"]) in text
     assert kb.text("terminal_selected", "ro") not in text  # not "(your answer)"
-
-
-@pytest.mark.parametrize(
-    ("code", "lang"),
-    [("ru-RU", "ru"), ("RU", "ru"), ("ro_RO", "ro"), (" th ", "th"), ("pt-BR", None), ("", None)],
-)
-def test_language_codes_are_read_like_telegrams(code: str, lang: str | None) -> None:
-    assert supported_language(code, ["en", "id", "th", "tr", "ru", "ro"]) == lang
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["chat", "--lang", "ru-RU"],
-        ["--lang", "RU"],
-        ["triage", "--lang", "Ru", "юридическая фирма"],
-        ["match", "--lang", "ru-ru", "да"],
-    ],
-)
-def test_lang_accepts_regional_and_upper_case_codes(engine: Engine, args: list[str]) -> None:
-    result = _bot({}, args)
-    assert result.returncode == 0, result.stderr
-    if "triage" not in args and "match" not in args:
-        assert engine.kb.text("terminal_bye", "ru") in result.stdout
-
-
-@pytest.mark.parametrize("command", [["chat"], ["triage"], ["match"]])
-def test_unknown_lang_is_one_line_listing_the_codes(command: list[str]) -> None:
-    result = _bot({}, [*command, "--lang", "pt-BR", *(["x"] if command != ["chat"] else [])])
-    assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0
-    assert "pt-BR" in result.stderr and "en, id, ro, ru, th, tr" in result.stderr
 
 
 def test_a_question_explained_in_the_terminal_keeps_its_numbered_options(engine: Engine) -> None:

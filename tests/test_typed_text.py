@@ -9,7 +9,6 @@ from knowledge.business import business_matches
 from knowledge.interpret import interpret_answer
 from knowledge.loader import default_knowledge
 from knowledge.model import NOT_SURE
-from knowledge.phrases import PhraseIndex
 
 KB = default_knowledge()
 LANGS = sorted(KB.languages)
@@ -98,13 +97,6 @@ def test_latin_words_do_not_meet_by_a_shared_start() -> None:
     # "accounts" is not "accountant", "retail" not "retainer": only Russian endings vary.
     assert business_matches(KB, "we sell tyres, mostly to key accounts", "en")[0].id != "accounting"
     assert interpret_answer(KB, "purchase_pattern", "it is retail", "en").option != "ongoing"
-
-
-def test_a_turkish_negative_is_no_typo_of_the_positive() -> None:
-    # gelmiyor ("they don't come") is one letter from geliyor ("they come").
-    index = PhraseIndex({"no": ["tekrar gelmiyor"]})
-    assert index.find("memnun kalan tekrar geliyor") == []
-    assert [h.key for h in index.find("tekrar gelmiyo")] == ["no"]  # a real typo still is
 
 
 def test_a_word_close_to_skip_is_no_shrug() -> None:
