@@ -11,9 +11,10 @@ tapping one of the newest answer buttons (now and then twice), typing the descri
 
 * ``clientwise`` — send limiter lifted (``CLIENTWISE_MAX_SENDS_PER_SECOND=0``);
 * ``conversation`` / ``echo`` — the peers in bench/peers/ under the same load;
-* ``hung`` — as ``clientwise``, but one call for one chat never returns;
 * ``human`` — default send rate (30/s), each user thinking 4-12 s before every answer
-  (first messages spread over the first 12 s, as people do not all arrive at once).
+  (first messages spread over the first 12 s, as people do not all arrive at once);
+* ``hung`` — as ``human``, but one call for one chat (after its third action) never
+  returns: the server holds it; the other users' latency is reported without that chat.
 
 Per run, one summary line: updates/s, reply latency p50/p95/p99 (from the user's action
 to the bot's reply arriving at the server), bot CPU ms per update (utime+stime from
@@ -31,6 +32,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -108,10 +110,25 @@ class Result:
 # --- the bot process ---------------------------------------------------------------------------
 
 
-def _command(bot: str) -> list[str]:
-    if bot == "clientwise":
-        return [str(Path(sys.executable).with_name("clientwise")), "run", "--mode", "polling"]
-    return [sys.executable, "-m", f"bench.peers.{bot}"]
+def _command(bot: str, profile: Path | None = None) -> list[str]:
+    module = "bot" if bot == "clientwise" else f"bench.peers.{bot}"
+    args = ["run", "--mode", "polling"] if bot == "clientwise" else []
+    if profile is not None:  # pyinstrument in the venv: .venv/bin/pip install pyinstrument
+        return [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-r",
+            "pyisession",
+            "-o",
+            str(profile),
+            "-m",
+            module,
+            *args,
+        ]
+    if bot == "clientwise":  # the installed command, as deployed
+        return [str(Path(sys.executable).with_name("clientwise")), *args]
+    return [sys.executable, "-m", module]
 
 
 def _env(base_url: str, db: Path, sends_per_second: float) -> dict[str, str]:
@@ -221,16 +238,25 @@ async def echo_user(
 # --- one run -------------------------------------------------------------------------------------
 
 
-async def run(config: Config, users: int, seed: int) -> Result:
+async def run(
+    config: Config,
+    users: int,
+    seed: int,
+    profile: Path | None = None,
+    database: Path | None = None,
+) -> Result:
+    """One configuration against a fresh bot process (on a copy of ``database`` if given)."""
     server = BenchServer(any_message=config.bot == "echo")
     base_url = await server.start()
     result = Result(config, users, load=loadavg())
     with tempfile.TemporaryDirectory(prefix="clientwise-e2e-") as tmp:
         log = open(Path(tmp) / "bot.log", "wb")  # noqa: SIM115 (closed below)
+        if database is not None:
+            shutil.copyfile(database, Path(tmp) / "bot.db")
         probe = server.chat(PROBE)
         spawned = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
-            *_command(config.bot),
+            *_command(config.bot, profile),
             cwd=ROOT,
             env=_env(base_url, Path(tmp) / "bot.db", config.sends_per_second),
             stdout=log,
@@ -381,12 +407,13 @@ def report(results: list[Result], command: str) -> str:
             f"p99 {_span([r.pct(99) for r in human])} ms (target ≤ 1500: "
             f"{_verdict(p99 <= 1500)})."
         )
-    if hung and cw:
+    if hung and human:
         held = [r.hung_latency * 1000 for r in hung if r.hung_latency]
         notes.append(
-            f"- One hung call: the other users' p50/p99 {_span([r.pct(50) for r in hung])}/"
-            f"{_span([r.pct(99) for r in hung])} ms against "
-            f"{_span([r.pct(50) for r in cw])}/{_span([r.pct(99) for r in cw])} ms without it; "
+            f"- One hung call (human pace): the other users' p50/p99 "
+            f"{_span([r.pct(50) for r in hung])}/{_span([r.pct(99) for r in hung])} ms against "
+            f"{_span([r.pct(50) for r in human])}/{_span([r.pct(99) for r in human])} ms "
+            f"without it; "
             f"the hung chat's own reply took {_span(held) if held else '—'} ms (PTB's 5 s "
             f"read timeout, then the retry)."
         )
@@ -416,8 +443,9 @@ CONFIGS = {
     "clientwise": Config("clientwise", "clientwise"),
     "conversation": Config("conversation", "conversation"),
     "echo": Config("echo", "echo"),
-    "hung": Config("hung", "clientwise", hang=True),
     "human": Config("human", "clientwise", think=(4.0, 12.0), sends_per_second=30),
+    # At human pace latency is low and steady, so a hang's effect on others would show.
+    "hung": Config("hung", "clientwise", think=(4.0, 12.0), sends_per_second=30, hang=True),
 }
 
 
@@ -428,8 +456,12 @@ async def main_async(args: argparse.Namespace) -> list[Result]:
         for name in names:
             config = CONFIGS[name]
             if args.quick and config.think:
-                config = Config(config.name, config.bot, (0.2, 0.6), config.sends_per_second)
-            result = await run(config, args.users, seed=1000 * repeat + len(results))
+                config = Config(
+                    config.name, config.bot, (0.2, 0.6), config.sends_per_second, config.hang
+                )
+            result = await run(
+                config, args.users, seed=1000 * repeat + len(results), profile=args.profile
+            )
             print(result.line(), flush=True)
             results.append(result)
     return results
@@ -441,12 +473,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None, help="default 2 (1 with --quick)")
     parser.add_argument("--quick", action="store_true", help="a few users, thinking 0.2-0.6 s")
     parser.add_argument("--only", nargs="*", choices=list(CONFIGS), help="some configurations")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="run the bot under pyinstrument into this file"
+    )
     parser.add_argument("--output", type=Path, default=None, help=f"default {DOC} (not --quick)")
     args = parser.parse_args(argv)
     args.users = args.users or (5 if args.quick else 200)
     args.repeats = args.repeats or (1 if args.quick else 2)
     results = asyncio.run(main_async(args))
-    output = args.output or (None if args.quick else DOC)
+    # A profiled bot is slower: its numbers do not go into the document.
+    output = args.output or (None if args.quick or args.profile else DOC)
     if output is not None:
         command = ".venv/bin/python -m bench.e2e " + " ".join(argv or sys.argv[1:])
         write_section(output, report(results, command.strip()))

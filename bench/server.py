@@ -104,8 +104,14 @@ class BenchServer:
             chat = self.chats[user["id"]] = Chat(user)
         return chat
 
-    def act(self, chat: Chat, *, text: str | None = None, press: str | None = None,
-            on: Shown | None = None) -> None:
+    def act(
+        self,
+        chat: Chat,
+        *,
+        text: str | None = None,
+        press: str | None = None,
+        on: Shown | None = None,
+    ) -> None:
         """The user types ``text`` or presses the button with data ``press`` on ``on``."""
         now = time.perf_counter()
         if chat.acted_at is None:

@@ -1,6 +1,6 @@
 """Peer 1: the smallest useful bot — every text comes back as it is. No storage.
 
-    TELEGRAM_BOT_TOKEN=… TELEGRAM_API_BASE_URL=… python -m bench.peers.echo
+TELEGRAM_BOT_TOKEN=… TELEGRAM_API_BASE_URL=… python -m bench.peers.echo
 """
 
 from __future__ import annotations
