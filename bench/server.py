@@ -65,7 +65,8 @@ class BenchServer:
     def __init__(self, *, any_message: bool = False) -> None:
         self.any_message = any_message
         self.chats: dict[int, Chat] = {}
-        self.latencies: list[tuple[int, float]] = []  # (chat id, seconds)
+        # (chat id, seconds, perf_counter when the reply arrived)
+        self.latencies: list[tuple[int, float, float]] = []
         self.updates_pushed = 0
         self.calls: collections.Counter[str] = collections.Counter()
         self.first_poll: asyncio.Event = asyncio.Event()
@@ -176,7 +177,8 @@ class BenchServer:
             chat.current = None
         chat.version += 1
         if chat.acted_at is not None:
-            self.latencies.append((chat.user["id"], time.perf_counter() - chat.acted_at))
+            now = time.perf_counter()
+            self.latencies.append((chat.user["id"], now - chat.acted_at, now))
             chat.acted_at = None
         chat.changed.set()
 
