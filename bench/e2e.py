@@ -346,7 +346,8 @@ async def run(
             if process.returncode is None:
                 process.terminate()
             try:
-                await asyncio.wait_for(process.wait(), 15)
+                # A profiled bot writes its session on the way out: give it time.
+                await asyncio.wait_for(process.wait(), 180 if profile else 15)
             except TimeoutError:
                 process.kill()
                 await process.wait()

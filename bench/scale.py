@@ -168,6 +168,16 @@ def report(
         )
     cpu_ratio = [f.cpu_per_update / e.cpu_per_update for f, e in zip(full, empty, strict=False)]
     startup = max(r.startup_ms for r in full)
+    # Runs on the same empty database differ among themselves: below that noise a 10 %
+    # difference cannot be told apart.
+    noise = max(r.cpu_per_update for r in empty) / min(r.cpu_per_update for r in empty) - 1
+    within = _verdict(max(cpu_ratio) <= 1.10)
+    if noise > 0.10:
+        mean = sum(r.cpu_per_update for r in full) / sum(r.cpu_per_update for r in empty)
+        within = (
+            f"not measurable here — the empty-database runs alone differ by "
+            f"{100 * noise:.0f} %; mean filled/empty {100 * mean:.0f} %"
+        )
     rss = max(r.peak_rss_mb for r in full)
     command = ".venv/bin/python -m bench.scale " + " ".join(sys.argv[1:])
     lines = [
@@ -188,9 +198,9 @@ def report(
         f"records): {_span([r.startup_ms for r in full])} ms (target ≤ 1500: "
         f"{_verdict(startup <= 1500)}).",
         f"- Bot CPU per update, filled / empty, run by run: "
-        f"{_span([100 * x for x in cpu_ratio])} % (target within 10 %: "
-        f"{_verdict(max(cpu_ratio) <= 1.10)}); latency is dominated by queueing of the "
-        f"instant load, so CPU per update is the fairer measure.",
+        f"{_span([100 * x for x in cpu_ratio])} % (target within 10 %: {within}); "
+        f"latency is dominated by queueing of the instant load, so CPU per update is the "
+        f"fairer measure.",
         f"- Peak RSS with the filled database: {_span([r.peak_rss_mb for r in full])} MB "
         f"(target ≤ 120: {_verdict(rss <= 120)}).",
         f"- Pruning handled-update records: plan `{prune['plan']}`; "
