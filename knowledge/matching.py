@@ -100,8 +100,11 @@ def _option_phrases(option: Option, lang: str) -> list[str]:
     return labels + with_english(option.synonyms, lang)
 
 
-def build_option_index(kb: Knowledge, question_id: str, lang: str) -> OptionIndex:
-    """Everything ``match_option`` reads for one question in one language."""
+def build_option_index(
+    kb: Knowledge, question_id: str, lang: str, own_words: frozenset[str] = frozenset()
+) -> OptionIndex:
+    """Everything ``match_option`` reads for one question in one language; ``own_words``
+    are the language's known words, never read as typos of an option's words."""
     question = kb.questions[question_id]
     phrases: dict[str, str] = {}
     symbols: dict[str, str] = {}
@@ -143,6 +146,7 @@ def build_option_index(kb: Knowledge, question_id: str, lang: str) -> OptionInde
             negations,
             token_cutoff=kb.settings.token_cutoff,
             thai=thai_words(kb.signals_file.thai_rules),
+            own_words=own_words,
         ),
         numbers=numbers,
         scores=kb.settings.scores,
@@ -410,7 +414,9 @@ def _by_spelling(index: OptionIndex, text: str, norm: str) -> dict[str, float]:
     long word a few edits from one ("tailerd")."""
     tokens = norm.split()
     best = _spelt_close(index, norm, tokens)
-    if not best and len(tokens) == 1 and len(norm) >= MIN_EDIT_LEN:
+    # Not Thai: a run of Thai letters is a run of words, and two edits change a word
+    # ("ไม่ครับ", no, is no "ไม่ทราบ", don't know).
+    if not best and len(tokens) == 1 and len(norm) >= MIN_EDIT_LEN and not unspaced(norm):
         best = _one_word_typo(index, norm)
     return best
 
@@ -595,15 +601,31 @@ def _both_ways(
 ) -> bool:
     """ "half big accounts, half walk-ins", "both, referrals and ads": two different answers
     at once most likely mean "a mix"; so does one side plus the middle ("standard, but they
-    pick the colour"), or "some …, others …". Only where the question has a mix."""
+    pick the colour"), or "some …, others …". Only where the question has a mix. A reading
+    after a negation in its clause that no phrase accounts for may be turned round by it
+    ("made to measure, no two outfits are the same"): it is no second answer."""
     if not index.mixed:
         return False
-    pure = {o for o in found.best if o not in (NOT_SURE, index.mixed)}
+    doubtful = {
+        option
+        for option, hits in found.counted.items()
+        if all(_negated_from_afar(h, found.explained, tokens, clauses, index) for h in hits)
+    }
+    pure = {o for o in found.best if o not in (NOT_SURE, index.mixed, *doubtful)}
     if opening is not None and opening.option not in (NOT_SURE, index.mixed):
         pure.add(opening.option)
     two_ways = len(pure) >= 2 or (pure and index.mixed in found.best)
     qualified = bool(pure) and _qualified(tokens, index.contrasts, clauses, found.answered)
     return bool(two_ways or qualified or _splits_two_ways(norm, index.splits))
+
+
+def _negated_from_afar(
+    hit: Hit, explained: list[Hit], tokens: list[str], clauses: list[int], index: OptionIndex
+) -> bool:
+    """A negation before ``hit`` in its clause, too far to negate it word by word, that no
+    phrase read or denied accounts for ("no two outfits are the same")."""
+    before = [h for h in explained if h.start < hit.end]
+    return _stray_negation(tokens[: hit.end], clauses[: hit.end], before, index, [hit])
 
 
 def _by_phrases_inside(
