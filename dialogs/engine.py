@@ -129,8 +129,8 @@ class Engine:
                 state.step = state.history.pop() if state.history else self.flow.start
             state.turn += 1
         if state.pending_choices and state.step is not None:
-            valid = {o.id for o in self.kb.questions[state.step].options} | {NOT_SURE}
-            if not set(state.pending_choices) <= valid:
+            options = {o.id for o in self.kb.questions[state.step].options} | {NOT_SURE}
+            if not set(state.pending_choices) <= options:
                 state.pending_choices, changed = [], True
         return state, changed
 
@@ -362,12 +362,13 @@ class Engine:
             # "yes" confirms the pre-selection — unless it plainly answers the question
             # with another option ("yes" to "do they sign?" when "No" was guessed).
             explicit = match_option(self.kb, state.step, text, state.lang)
-            if explicit.option is None or explicit.score < 100 or explicit.option == guessed:
+            exact = self.kb.settings.scores.exact
+            if explicit.option is None or explicit.score < exact or explicit.option == guessed:
                 return self._advance(state, Answer(option=guessed))
         meaning = interpret_answer(self.kb, state.step, text, state.lang)
         if meaning.kind == "option" and meaning.option is not None:
             # Say what a loosely typed answer was taken as, so a misreading shows at once.
-            exact = meaning.via == "label" and meaning.confidence >= 100
+            exact = meaning.via == "label" and meaning.confidence >= self.kb.settings.scores.exact
             echo = None if exact else self.kb.option_label(state.step, meaning.option, state.lang)
             return self._advance(state, Answer(option=meaning.option), echo=echo)
         if meaning.kind == "guess" and meaning.option is not None:

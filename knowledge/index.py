@@ -55,11 +55,13 @@ class Indexes:
     known_words: KnownWords  # every word in the knowledge (plausible.py)
 
 
-def build_index(kb: Knowledge, lang: str) -> LanguageIndex:
+def build_index(kb: Knowledge, lang: str, vocabulary: dict[str, frozenset[str]]) -> LanguageIndex:
     stop = build_stop_words(kb, lang)
+    # The language's own known words (``vocabulary``) are words, not typos of an option's.
+    own = frozenset(word for word, langs in vocabulary.items() if lang in langs)
     return LanguageIndex(
         lang=lang,
-        options={qid: build_option_index(kb, qid, lang) for qid in kb.questions},
+        options={qid: build_option_index(kb, qid, lang, own) for qid in kb.questions},
         keywords={qid: build_keyword_index(kb, qid, lang, stop) for qid in kb.questions},
         description=build_description_index(kb, lang),
         faq=build_faq_index(kb, lang),
@@ -73,8 +75,9 @@ def build_index(kb: Knowledge, lang: str) -> LanguageIndex:
 def build_indexes(kb: Knowledge) -> Indexes:
     """One ``LanguageIndex`` per declared language (English always among them)."""
     langs = [*kb.languages, *([] if DEFAULT_LANG in kb.languages else [DEFAULT_LANG])]
+    vocabulary = build_vocabulary(kb)
     return Indexes(
-        languages={lang: build_index(kb, lang) for lang in langs},
-        vocabulary=build_vocabulary(kb),
+        languages={lang: build_index(kb, lang, vocabulary) for lang in langs},
+        vocabulary=vocabulary,
         known_words=build_known_words(kb),
     )

@@ -21,11 +21,6 @@ from knowledge.model import Knowledge
 from knowledge.phrases import clean_text
 from knowledge.questions import QuestionStrength, question_strength
 
-# A typed option this sure wins even when the text ends with "?" ("yes?").
-SURE_OPTION = 95.0
-# Readings scored below this (keyword votes) are offered for confirmation, not taken.
-GUESS_BELOW = 80.0
-
 
 class Interpretation(BaseModel):
     # "guess": a loose reading, to be confirmed by the owner before it counts.
@@ -41,22 +36,25 @@ class Interpretation(BaseModel):
 
 def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> Interpretation:
     text = clean_text(text)
+    scores = kb.settings.scores  # the ladder: exact, sure_option, take (classifier.yaml)
     found = match_option(kb, question_id, text, lang)
     # A question mark or a "what/how/why" opening makes a question outrank a loose
     # answer; "are always under contract" opens with "are" but answers the question.
     strength = question_strength(kb, text, lang)
     question = strength == QuestionStrength.SURE
-    if found.score < 100 and asks_to_explain(kb, question_id, text, lang):
+    if found.score < scores.exact and asks_to_explain(kb, question_id, text, lang):
         # About the question on screen, before any FAQ topic: "what counts as a contract?"
         # here is not the FAQ on why contracts matter. An exact label or synonym still
         # answers.
         return Interpretation(kind="explain")
-    if found.score < 100 and not question and is_chatter(kb, text, lang):
+    if found.score < scores.exact and not question and is_chatter(kb, text, lang):
         # "wait, I'll come back to you" may hold answer-like words ("come back"); an
         # exact label or synonym still counts.
         return Interpretation(kind="away")
-    if found.option is not None and (found.score >= SURE_OPTION or not question):
-        kind: Literal["option", "guess"] = "guess" if found.score < GUESS_BELOW else "option"
+    # A typed option at sure_option wins even when the text ends with "?" ("yes?"); below
+    # the take line (keyword votes) it is offered for confirmation, not taken.
+    if found.option is not None and (found.score >= scores.sure_option or not question):
+        kind: Literal["option", "guess"] = "guess" if found.score < scores.take else "option"
         return Interpretation(kind=kind, option=found.option, confidence=found.score, via="label")
     faq: FaqMatch | None = None
     if question or (strength and found.option is None):
@@ -73,7 +71,8 @@ def interpret_answer(kb: Knowledge, question_id: str, text: str, lang: str) -> I
     here = [s for s in find_signals(kb, text, lang) if s.question == question_id]
     answer = signal_answers(here).get(question_id)
     if answer is not None:  # signals suggest, they never answer silently
-        return Interpretation(kind="guess", option=answer, confidence=80.0, via="signal")
+        confidence = scores.signal_guess
+        return Interpretation(kind="guess", option=answer, confidence=confidence, via="signal")
     faq = faq or match_faq(kb, text, lang)  # computed above for question-like texts
     if faq.id is not None and faq.score >= kb.settings.faq_cutoff + STATEMENT_MARGIN:
         return Interpretation(kind="faq", faq=faq.id, confidence=faq.score, via="faq")

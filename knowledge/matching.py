@@ -9,8 +9,10 @@ Order of evidence, strongest first:
 An opening "yes"/"no" is weighed against what follows it: "no, they do sign" says they
 sign (offered for confirmation, never taken), "yes, sometimes" means sometimes; a "no"
 negated in its own clause ("I wouldn't say no") is a hedge, never read as No.
-Two different options scoring within ``TIE_MARGIN`` of each other are reported as
+Two different options scoring within ``tie_margin`` of each other are reported as
 ambiguous instead of guessed, so the dialog can ask "did you mean A or B?".
+Every score and margin is a rung of the score ladder (``ScoreLadder`` in classifier.yaml,
+``index.scores`` here), kept in order against the take line that interpret.py reads.
 A phrase is denied by a negation before it, or, in languages that say it so, after it
 ("к конкурентам не уходят"). A reading taken from phrases inside a sentence must clear a
 stricter bar (``_cautious``): a negation no phrase accounts for, or a second answer that
@@ -20,7 +22,7 @@ would be taken too, and it is asked about instead.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -35,19 +37,17 @@ from knowledge.phrases import (
     thai_words,
     words,
 )
-from knowledge.schema import Option
+from knowledge.schema import Option, ScoreLadder
 from knowledge.thai import REACH as THAI_REACH
 from knowledge.thai import unspaced
 
-FUZZY_CUTOFF = 82.0
-TIE_MARGIN = 4.0
-# A single typed word this many edits from a known one still counts ("tailerd").
-MAX_EDITS = 2
+# A single typed word this long may be a few edits from a known one ("tailerd").
 MIN_EDIT_LEN = 6
 _NUMBER = re.compile(r"(?<![\w-])[0-9]{1,12}(?!\w)")
 _DIGITS = re.compile(r"[0-9]{1,7}")
 _THOUSANDS = re.compile(r"\b[0-9]{1,3}(?:[ ,.][0-9]{3})+\b")  # "1,000" / "1 000" / "1.000"
-PREFIX_SCORE = 86.0
+# rapidfuzz's similarity of two identical texts: a phrase typed exactly.
+IDENTICAL = 100.0
 STOP_QUESTIONS = 4
 
 
@@ -82,6 +82,7 @@ class OptionIndex:
     question_words: frozenset[str]  # the words of the question itself, normalised
     durations: tuple[tuple[float, float, str], ...]  # (from days, below days, option)
     units: tuple[tuple[str, float], ...]  # ("week", 7.0), longest word first
+    scores: ScoreLadder  # how surely each kind of reading is held
 
 
 _EMOJI_NOISE = re.compile("[\ufe0f\u200d\U0001f3fb-\U0001f3ff]")
@@ -99,8 +100,11 @@ def _option_phrases(option: Option, lang: str) -> list[str]:
     return labels + with_english(option.synonyms, lang)
 
 
-def build_option_index(kb: Knowledge, question_id: str, lang: str) -> OptionIndex:
-    """Everything ``match_option`` reads for one question in one language."""
+def build_option_index(
+    kb: Knowledge, question_id: str, lang: str, own_words: frozenset[str] = frozenset()
+) -> OptionIndex:
+    """Everything ``match_option`` reads for one question in one language; ``own_words``
+    are the language's known words, never read as typos of an option's words."""
     question = kb.questions[question_id]
     phrases: dict[str, str] = {}
     symbols: dict[str, str] = {}
@@ -142,8 +146,10 @@ def build_option_index(kb: Knowledge, question_id: str, lang: str) -> OptionInde
             negations,
             token_cutoff=kb.settings.token_cutoff,
             thai=thai_words(kb.signals_file.thai_rules),
+            own_words=own_words,
         ),
         numbers=numbers,
+        scores=kb.settings.scores,
         longest_prefix=max((len(p.split()) for p in phrases), default=1),
         mixed=next((o.id for o in question.options if o.mixed), None),
         negations=frozenset(n for n in (normalise(x) for x in negations) if " " not in n),
@@ -351,58 +357,78 @@ def _join_digits(found: re.Match[str]) -> str:
     return re.sub(r"[ ,.]", "", found.group(0))
 
 
-def _decide(best: dict[str, float]) -> OptionMatch:
+def _decide(best: dict[str, float], scores: ScoreLadder) -> OptionMatch:
+    """The best-scoring option; two within ``tie_margin`` of each other are asked about."""
     if not best:
         return OptionMatch(None, 0.0)
     ranked = sorted(best.items(), key=lambda kv: -kv[1])
     top_id, top_score = ranked[0]
-    if len(ranked) > 1 and top_score - ranked[1][1] < TIE_MARGIN:
+    if len(ranked) > 1 and top_score - ranked[1][1] < scores.tie_margin:
         return OptionMatch(None, top_score, (top_id, ranked[1][0]))
     return OptionMatch(top_id, top_score)
 
 
 def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> OptionMatch:
+    """The option ``text`` answers at ``question_id``: each way of reading it in turn, the
+    surest first, each scored on the ladder (``ScoreLadder``, classifier.yaml)."""
     index = kb.index(lang).options[question_id]
     norm = normalise(text)
     if not norm:
-        symbol = index.symbols.get(_symbol_key(text.strip()))
-        return OptionMatch(symbol, 100.0) if symbol else OptionMatch(None, 0.0)
+        return _by_symbol(index, text)
     # ASCII digits only ("፩".isdigit() is true, int() disagrees); "-1" is no option number.
-    plain_number = _DIGITS.fullmatch(text.strip()) is not None
-    if plain_number and index.numbers:
-        # "How many products?" — "3" is a count here, not the third button.
-        for low, high, oid in index.numbers:
-            if low <= int(norm) <= high:
-                return OptionMatch(oid, 100.0)
-    if plain_number:
-        n = int(norm)
-        if 1 <= n <= len(index.option_ids):
-            return OptionMatch(index.option_ids[n - 1], 100.0)
-        return OptionMatch(None, 0.0)
+    if _DIGITS.fullmatch(text.strip()) is not None:
+        return _by_number(index, int(norm))
     if norm in index.phrases:
-        return OptionMatch(index.phrases[norm], 100.0)
+        return OptionMatch(index.phrases[norm], index.scores.exact)
+    for read in (_by_spelling, _by_count, _by_duration):
+        best = read(index, text, norm)
+        if best:
+            return _decide(best, index.scores)
+    return _by_phrases_inside(kb, question_id, text, lang, index, norm)
+
+
+def _by_symbol(index: OptionIndex, text: str) -> OptionMatch:
+    """A message of symbols only: an emoji synonym ("👍") or nothing."""
+    symbol = index.symbols.get(_symbol_key(text.strip()))
+    return OptionMatch(symbol, index.scores.exact) if symbol else OptionMatch(None, 0.0)
+
+
+def _by_number(index: OptionIndex, n: int) -> OptionMatch:
+    """A plain number: a count where the options are ranges ("How many products?" — "3" is
+    a count there, not the third button), else the option's number as shown."""
+    for low, high, oid in index.numbers:
+        if low <= n <= high:
+            return OptionMatch(oid, index.scores.exact)
+    if 1 <= n <= len(index.option_ids):
+        return OptionMatch(index.option_ids[n - 1], index.scores.exact)
+    return OptionMatch(None, 0.0)
+
+
+def _keeps_negation(phrase: str, negated: frozenset[str]) -> bool:
+    # "we never sign contracts" must not pass for "we sign contracts".
+    return not negated or bool(negated.intersection(phrase.split()))
+
+
+def _by_spelling(index: OptionIndex, text: str, norm: str) -> dict[str, float]:
+    """The whole message spelt close to a label or synonym ("somtimes"); failing that, one
+    long word a few edits from one ("tailerd")."""
     tokens = norm.split()
+    best = _spelt_close(index, norm, tokens)
+    # Not Thai: a run of Thai letters is a run of words, and two edits change a word
+    # ("ไม่ครับ", no, is no "ไม่ทราบ", don't know).
+    if not best and len(tokens) == 1 and len(norm) >= MIN_EDIT_LEN and not unspaced(norm):
+        best = _one_word_typo(index, norm)
+    return best
+
+
+def _spelt_close(index: OptionIndex, norm: str, tokens: list[str]) -> dict[str, float]:
+    """Phrases the whole message is spelt close to, scored by their similarity (at least
+    the ``spelling`` rung)."""
     negated = index.negations.intersection(tokens)
-
-    def keeps_negation(phrase: str) -> bool:
-        # "we never sign contracts" must not pass for "we sign contracts".
-        return not negated or bool(negated.intersection(phrase.split()))
-
-    # "no, once they pay they're gone": a known answer opening the sentence.
-    prefix: tuple[str, float] | None = None
-    head = ""
-    clauses = clause_numbers(text)
-    for k in range(min(len(tokens) - 1, index.longest_prefix), 0, -1):
-        head = " ".join(tokens[:k])
-        # Within the first clause: "gak, selalu …" (no, always …) is no "gak selalu".
-        if head in index.phrases and keeps_negation(head) and clauses[k - 1] == clauses[0]:
-            prefix = (index.phrases[head], PREFIX_SCORE + 2 * k)
-            break
-
-    best: dict[str, float] = {}
     typed_digits = _DIGIT_RUNS.findall(norm)
+    best: dict[str, float] = {}
     for phrase, score, _ in process.extract(
-        norm, index.phrases.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=8
+        norm, index.phrases.keys(), scorer=fuzz.ratio, score_cutoff=index.scores.spelling, limit=8
     ):
         # "12 bulan" is no typo of "2 bulan": numbers must agree (counts and durations
         # are read further down).
@@ -410,144 +436,238 @@ def match_option(kb: Knowledge, question_id: str, text: str, lang: str) -> Optio
         if digits and digits != typed_digits:
             continue
         # Nor is "только у нас" (only us) a typo of "не только у нас" (not only us).
-        if keeps_negation(phrase) and not _adds_negation(phrase, tokens, index.negations):
+        if _keeps_negation(phrase, negated) and not _adds_negation(phrase, tokens, index.negations):
             oid = index.phrases[phrase]
             best[oid] = max(best.get(oid, 0.0), score)
-    if not best and len(tokens) == 1 and len(norm) >= MIN_EDIT_LEN:
-        for phrase, oid in index.phrases.items():
-            edits = Levenshtein.distance(norm, phrase, score_cutoff=MAX_EDITS)
-            if edits <= MAX_EDITS:
-                best[oid] = max(best.get(oid, 0.0), 90.0 - 4 * edits)
-    if best:
-        return _decide(best)
+    return best
 
-    # Counts ("like 4 or 5 services") for questions whose options are number ranges.
+
+def _one_word_typo(index: OptionIndex, norm: str) -> dict[str, float]:
+    """Phrases a single typed word is a few edits from: ``typo_base`` less ``typo_step``
+    per edit."""
+    scores = index.scores
+    best: dict[str, float] = {}
+    for phrase, oid in index.phrases.items():
+        edits = Levenshtein.distance(norm, phrase, score_cutoff=scores.typo_max_edits)
+        if edits <= scores.typo_max_edits:
+            best[oid] = max(best.get(oid, 0.0), scores.typo_base - scores.typo_step * edits)
+    return best
+
+
+def _by_count(index: OptionIndex, text: str, norm: str) -> dict[str, float]:
+    """Counts ("like 4 or 5 services") for questions whose options are number ranges."""
+    best: dict[str, float] = {}
     for found in _NUMBER.findall(_THOUSANDS.sub(_join_digits, text)):
         value = int(found)
         for low, high, oid in index.numbers:
             if low <= value <= high:
-                best[oid] = max(best.get(oid, 0.0), 85.0)
-    if best:
-        return _decide(best)
+                best[oid] = max(best.get(oid, 0.0), index.scores.count)
+    return best
 
-    # Durations ("usually 3-6 mo", "дня 3-4", "3เดือน") for "how long" questions.
+
+def _by_duration(index: OptionIndex, text: str, norm: str) -> dict[str, float]:
+    """Durations ("usually 3-6 mo", "дня 3-4", "3เดือน") for "how long" questions."""
+    best: dict[str, float] = {}
     for days in _durations(_duration_words(text), index.units) if index.durations else ():
         for low, high, oid in index.durations:
             if low <= days < high:
-                best[oid] = max(best.get(oid, 0.0), 85.0)
-    if best:
-        return _decide(best)
+                best[oid] = max(best.get(oid, 0.0), index.scores.count)
+    return best
 
-    # A longer sentence: known phrases inside it (typos forgiven, negated ones skipped).
+
+@dataclass(frozen=True)
+class Opening:
+    """A known answer opening the sentence: "no, once they pay they're gone"."""
+
+    option: str
+    score: float
+    head: str  # its words, normalised
+
+
+def _opening(index: OptionIndex, tokens: list[str], clauses: list[int]) -> Opening | None:
+    """The longest known answer the sentence opens with, within its first clause: "gak,
+    selalu …" (no, always …) is no "gak selalu" (not always)."""
+    negated = index.negations.intersection(tokens)
+    scores = index.scores
+    for k in range(min(len(tokens) - 1, index.longest_prefix), 0, -1):
+        head = " ".join(tokens[:k])
+        first_clause = clauses[k - 1] == clauses[0]
+        if head in index.phrases and _keeps_negation(head, negated) and first_clause:
+            return Opening(index.phrases[head], scores.prefix_base + scores.prefix_step * k, head)
+    return None
+
+
+@dataclass
+class Inside:
+    """What the known phrases inside a sentence say, option by option."""
+
+    best: dict[str, float] = field(default_factory=dict)  # option -> its best phrase score
+    counted: dict[str, list[Hit]] = field(default_factory=dict)  # the hits each is read from
+    # Hits read or denied: the negations they account for.
+    explained: list[Hit] = field(default_factory=list)
+    # Options named only to be denied ("не уходят к конкурентам").
+    denied: set[str] = field(default_factory=set)
+    answered: set[int] = field(default_factory=set)  # clauses with a hit
     hedge: str | None = None  # the option a hedged "no" ("I wouldn't say no") would be
+
+
+def _read_inside(
+    index: OptionIndex, text: str, tokens: list[str], clauses: list[int], opening: Opening | None
+) -> Inside:
+    """Known phrases inside the sentence (typos forgiven), each read, denied or passed
+    over (``_passed_over``)."""
+    found = Inside(answered={clauses[0]} if opening is not None else set())
     hits = index.inside.find(text)
-    counted: dict[str, list[Hit]] = {}  # the hits each option is read from
-    explained: list[Hit] = []  # hits read or denied: the negations they account for
-    denied: set[str] = set()  # options named only to be denied ("не уходят к конкурентам")
-    answered: set[int] = {clauses[0]} if prefix is not None else set()  # clauses with a hit
     for hit in hits:
         phrase = normalise(hit.phrase)
         if clauses[hit.start] != clauses[hit.end - 1]:
             continue  # "gak, selalu …" (no, always …) is no "gak selalu" (not always)
         if phrase in index.no_words and not hit.before:
             if _hedged(tokens, clauses, hit.start, index.negation_phrases):
-                hedge = hit.key
+                found.hedge = hit.key
                 continue
             hit = replace(hit, negated=False)  # "no no": emphatic, not a double negation
-        # A negated phrase says the opposite; a "maybe" inside a sentence is no shrug.
-        # A "not sure" must open the message, be most of it ("hmm not sure tbh …") or
-        # close it in a clause of its own ("never tracked that, no idea").
-        # Closing it means the whole clause: "остальных не знаю" (the others I don't
-        # know) is no shrug.
-        shrug_ok = (
-            hit.start <= 2
-            or hit.length * 2 >= len(tokens)
-            or (
-                hit.end == len(tokens)
-                and clauses[hit.start] != clauses[0]
-                and clauses.count(clauses[hit.start]) == hit.length
-            )
-        )
-        # A bare "no"/"never" is an answer only when it opens the message: inside a
-        # sentence it negates something else ("no problem", "never ends"); a bare "yes"
-        # inside one is filler ("abis bayar ya selesai").
-        mid_clause = (
-            hit.start > 0 and hit.end < len(tokens) and clauses[hit.end] == clauses[hit.start]
-        )
-        bare_negation = mid_clause and phrase in index.negations
-        bare_yes = mid_clause and phrase in index.affirmations
-        # After an opening "no", the question's own words are its subject, not another
-        # answer: "no, what contracts — people just pay at the till".
-        echoes_question = prefix is not None and set(phrase.split()) <= index.question_words
+        # A negated phrase says the opposite.
         if hit.negated or _denied_after(hit, hits, tokens, clauses, index.trailing):
-            denied.add(hit.key)
-            explained.append(hit)
+            found.denied.add(hit.key)
+            found.explained.append(hit)
             continue
-        if (
-            bare_negation
-            or bare_yes
-            or echoes_question
-            or (hit.key == NOT_SURE and not shrug_ok)
-            # A shrug must be typed as one: "lewat iklan" (via ads) is no typo of
-            # "lewati" (skip). Whole-message typos ("not shure") are read above.
-            or (hit.key == NOT_SURE and hit.score < 100 and not unspaced(hit.phrase))
-        ):
+        if _passed_over(hit, phrase, tokens, clauses, index, opening):
             continue
-        score = 80.0 + min(4 * hit.length + len(hit.phrase) / 4, 15.0) * hit.score / 100
-        best[hit.key] = max(best.get(hit.key, 0.0), score)
-        answered.add(clauses[hit.start])
-        counted.setdefault(hit.key, []).append(hit)
-        explained.append(hit)
-    if hedge is not None:
+        found.best[hit.key] = max(found.best.get(hit.key, 0.0), _inside_score(hit, index.scores))
+        found.answered.add(clauses[hit.start])
+        found.counted.setdefault(hit.key, []).append(hit)
+        found.explained.append(hit)
+    return found
+
+
+def _inside_score(hit: Hit, scores: ScoreLadder) -> float:
+    """Longer phrases read more surely, loosely typed ones less."""
+    length = min(
+        scores.inside_per_word * hit.length + len(hit.phrase) * scores.inside_per_letter,
+        scores.inside_span,
+    )
+    return scores.inside_base + length * hit.score / IDENTICAL
+
+
+def _passed_over(
+    hit: Hit,
+    phrase: str,
+    tokens: list[str],
+    clauses: list[int],
+    index: OptionIndex,
+    opening: Opening | None,
+) -> bool:
+    """A phrase inside the sentence that answers nothing there: a bare yes/no mid-clause,
+    the question's own words after an opening answer, or a shrug out of place."""
+    # A bare "no"/"never" is an answer only when it opens the message: inside a sentence
+    # it negates something else ("no problem", "never ends"); a bare "yes" inside one is
+    # filler ("abis bayar ya selesai").
+    mid_clause = hit.start > 0 and hit.end < len(tokens) and clauses[hit.end] == clauses[hit.start]
+    if mid_clause and (phrase in index.negations or phrase in index.affirmations):
+        return True
+    # After an opening "no", the question's own words are its subject, not another
+    # answer: "no, what contracts — people just pay at the till".
+    if opening is not None and set(phrase.split()) <= index.question_words:
+        return True
+    return hit.key == NOT_SURE and _misplaced_shrug(hit, tokens, clauses)
+
+
+def _misplaced_shrug(hit: Hit, tokens: list[str], clauses: list[int]) -> bool:
+    """A "maybe" inside a sentence is no shrug. A "not sure" must open the message, be most
+    of it ("hmm not sure tbh …") or close it in a clause of its own ("never tracked that, no
+    idea"); closing it means the whole clause: "остальных не знаю" (the others I don't know)
+    is no shrug. And a shrug must be typed as one: "lewat iklan" (via ads) is no typo of
+    "lewati" (skip); whole-message typos ("not shure") are read before."""
+    shrug_ok = (
+        hit.start <= 2
+        or hit.length * 2 >= len(tokens)
+        or (
+            hit.end == len(tokens)
+            and clauses[hit.start] != clauses[0]
+            and clauses.count(clauses[hit.start]) == hit.length
+        )
+    )
+    return not shrug_ok or (hit.score < IDENTICAL and not unspaced(hit.phrase))
+
+
+def _both_ways(
+    found: Inside,
+    opening: Opening | None,
+    norm: str,
+    tokens: list[str],
+    clauses: list[int],
+    index: OptionIndex,
+) -> bool:
+    """ "half big accounts, half walk-ins", "both, referrals and ads": two different answers
+    at once most likely mean "a mix"; so does one side plus the middle ("standard, but they
+    pick the colour"), or "some …, others …". Only where the question has a mix. A reading
+    after a negation in its clause that no phrase accounts for may be turned round by it
+    ("made to measure, no two outfits are the same"): it is no second answer."""
+    if not index.mixed:
+        return False
+    doubtful = {
+        option
+        for option, hits in found.counted.items()
+        if all(_negated_from_afar(h, found.explained, tokens, clauses, index) for h in hits)
+    }
+    pure = {o for o in found.best if o not in (NOT_SURE, index.mixed, *doubtful)}
+    if opening is not None and opening.option not in (NOT_SURE, index.mixed):
+        pure.add(opening.option)
+    two_ways = len(pure) >= 2 or (pure and index.mixed in found.best)
+    qualified = bool(pure) and _qualified(tokens, index.contrasts, clauses, found.answered)
+    return bool(two_ways or qualified or _splits_two_ways(norm, index.splits))
+
+
+def _negated_from_afar(
+    hit: Hit, explained: list[Hit], tokens: list[str], clauses: list[int], index: OptionIndex
+) -> bool:
+    """A negation before ``hit`` in its clause, too far to negate it word by word, that no
+    phrase read or denied accounts for ("no two outfits are the same")."""
+    before = [h for h in explained if h.start < hit.end]
+    return _stray_negation(tokens[: hit.end], clauses[: hit.end], before, index, [hit])
+
+
+def _by_phrases_inside(
+    kb: Knowledge, question_id: str, text: str, lang: str, index: OptionIndex, norm: str
+) -> OptionMatch:
+    """A longer sentence: an opening answer and the known phrases inside it, weighed
+    against each other; telling words (``_keyword_vote``) when no phrase is found."""
+    scores = index.scores
+    tokens = norm.split()
+    clauses = clause_numbers(text)
+    opening = _opening(index, tokens, clauses)
+    found = _read_inside(index, text, tokens, clauses, opening)
+    best = found.best
+    if found.hedge is not None:
         # Neither "No" nor "Yes": the owner is asked (both readings offered where the
         # question has a "some of each" answer), unless other words answer.
-        if prefix is not None and prefix[0] == hedge:
-            prefix = None
-        best.pop(hedge, None)
+        if opening is not None and opening.option == found.hedge:
+            opening = None
+        best.pop(found.hedge, None)
         if not best:
-            return _hedge_choice(index, hedge)
-    if prefix is not None and head in index.no_words | index.affirmations:
-        opened = _opened(kb, question_id, text, lang, head, prefix, index)
+            return _hedge_choice(index, found.hedge)
+    if opening is not None and opening.head in index.no_words | index.affirmations:
+        opened = _opened(kb, question_id, text, lang, opening, index)
         if opened is not None:
             return opened
-    pure = {o for o in best if o not in (NOT_SURE, index.mixed)}
-    if prefix is not None and prefix[0] not in (NOT_SURE, index.mixed):
-        pure.add(prefix[0])
-    two_ways = len(pure) >= 2 or (pure and index.mixed in best)
-    qualified = bool(pure) and _qualified(tokens, index.contrasts, clauses, answered)
-    if index.mixed and (two_ways or qualified or _splits_two_ways(norm, index.splits)):
-        # "half big accounts, half walk-ins", "both, referrals and ads": two different
-        # answers at once most likely mean "a mix"; so does one side plus the middle
-        # ("standard, but they pick the colour") — offered as a guess to confirm.
-        return OptionMatch(index.mixed, KEYWORD_SCORE + 1)
-    if prefix is not None:
-        rivals = [o for o, score in best.items() if o != prefix[0] and score >= prefix[1] - 6]
-        if not rivals and prefix[1] >= max(best.values(), default=0.0):
-            return OptionMatch(*prefix)
+    if _both_ways(found, opening, norm, tokens, clauses, index):
+        return OptionMatch(index.mixed, scores.mixed_guess)  # a guess, to confirm
+    if opening is not None:
+        floor = opening.score - scores.prefix_rival
+        rivals = [o for o, score in best.items() if o != opening.option and score >= floor]
+        if not rivals and opening.score >= max(best.values(), default=0.0):
+            return OptionMatch(opening.option, opening.score)
         if rivals:  # "weeks or months": the opening word does not settle it
-            return OptionMatch(None, prefix[1], (prefix[0], rivals[0]))
+            return OptionMatch(None, opening.score, (opening.option, rivals[0]))
     if best:
-        return _cautious(_decide(best), best, counted, tokens, clauses, explained, index)
-    if denied:
+        decided = _decide(best, scores)
+        return _cautious(decided, best, found.counted, tokens, clauses, found.explained, index)
+    if found.denied:
         # An answer named and denied says what the owner does not do; one or two stray
         # telling words are no reading of what they do: asked again.
         return OptionMatch(None, 0.0)
     return _keyword_vote(kb, question_id, text, lang)
-
-
-# Below every phrase match: the dialog offers such a reading for confirmation (a guess)
-# instead of taking it.
-KEYWORD_SCORE = 78.0
-# An opening yes/no overruled by the phrase after it: a guess too, but above telling words.
-CONTRADICTED_SCORE = KEYWORD_SCORE + 0.5
-# What follows an opening yes/no must be read at least this surely (a phrase, not a guess
-# from telling words or from two halves) to overrule it.
-SURE_REST = 80.0
-
-
-# A second answer scoring this close to a taken one, and high enough to be taken itself,
-# makes the owner choose ("did you mean A or B?") instead of the bot.
-NEAR_TAKE = 6.0
 
 
 def _cautious(
@@ -564,10 +684,11 @@ def _cautious(
     A negation in the answer's own clause that no phrase accounts for may turn it round
     ("…, а вот договор так и не …"): asked again. An opening plain "yes"/"no" is the answer
     itself, the rest only explains it ("nah nothing on paper"); a shrug is never harmful.
-    A second answer that would be taken too and scores within ``NEAR_TAKE``: asked which.
+    A second answer that would be taken too and scores within ``near_take``: asked which.
     """
     top = decided.option
-    if top is None or decided.score < SURE_REST:
+    take = index.scores.take
+    if top is None or decided.score < take:
         return decided
     won = counted.get(top, [])
     plain = index.no_words | index.affirmations
@@ -577,7 +698,8 @@ def _cautious(
     runner_up = max(
         ((o, score) for o, score in best.items() if o != top), key=lambda kv: kv[1], default=None
     )
-    if runner_up and runner_up[1] >= SURE_REST and decided.score - runner_up[1] < NEAR_TAKE:
+    near = index.scores.near_take
+    if runner_up and runner_up[1] >= take and decided.score - runner_up[1] < near:
         return OptionMatch(None, decided.score, (top, runner_up[0]))
     return decided
 
@@ -646,8 +768,7 @@ def _opened(
     question_id: str,
     text: str,
     lang: str,
-    head: str,
-    prefix: tuple[str, float],
+    opening: Opening,
     index: OptionIndex,
 ) -> OptionMatch | None:
     """An answer opening with a plain yes or no, read together with what follows it.
@@ -658,6 +779,7 @@ def _opened(
     for confirmation, never taken; named only by telling words ("no, they do sign"), the
     two are asked about. None when the rest agrees or says nothing.
     """
+    head = opening.head
     rest = _after_opening(text, head)
     if rest is None:
         return None
@@ -667,25 +789,25 @@ def _opened(
     after = match_option(kb, question_id, rest, lang)
     if after.ambiguous:
         return after
-    if after.option is None or after.option == prefix[0]:
+    if after.option is None or after.option == opening.option:
         return None
     softer = after.option in (NOT_SURE, index.mixed)
-    if after.score < SURE_REST:
+    if after.score < index.scores.take:
         # Only a guess (telling words, two halves): too weak to overrule the opening word
         # ("yok, genelde sorun çıkmaz" holds "sorun" of "if there is a problem"), nor to
         # read without it when no comma sets it apart ("nggak pernah tanda tangan" =
         # never signed); a contradiction after a comma is asked about.
         clauses = clause_numbers(text)
-        opening = len(head.split())
-        apart = clauses[opening] != clauses[opening - 1]
+        cut = len(head.split())
+        apart = clauses[cut] != clauses[cut - 1]
         if softer or not apart:
             return None
-        return OptionMatch(None, after.score, (prefix[0], after.option))
+        return OptionMatch(None, after.score, (opening.option, after.option))
     if softer:
-        return OptionMatch(after.option, min(after.score, prefix[1]))
+        return OptionMatch(after.option, min(after.score, opening.score))
     if head in index.no_words and _negates(said, index):
         return None  # "hayır, sözleşme istemiyoruz": the rest denies too, in its own way
-    return OptionMatch(after.option, CONTRADICTED_SCORE)
+    return OptionMatch(after.option, index.scores.contradicted)
 
 
 def _negates(tokens: list[str], index: OptionIndex) -> bool:
@@ -773,5 +895,5 @@ def _keyword_vote(kb: Knowledge, question_id: str, text: str, lang: str) -> Opti
     if _stray_negation(tokens, clauses, explained + voted, index, winner):
         return OptionMatch(None, 0.0)  # telling words and a stray negation
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return OptionMatch(None, KEYWORD_SCORE, (ranked[0][0], ranked[1][0]))
-    return OptionMatch(ranked[0][0], KEYWORD_SCORE)
+        return OptionMatch(None, index.scores.keyword, (ranked[0][0], ranked[1][0]))
+    return OptionMatch(ranked[0][0], index.scores.keyword)

@@ -169,8 +169,12 @@ class PhraseIndex:
         stems: bool = False,
         negation_window: int = NEGATION_WINDOW,
         thai: ThaiWords = ThaiWords(),  # noqa: B008 -- frozen, shared safely
+        own_words: frozenset[str] = frozenset(),
     ) -> None:
         self.thai = thai
+        # Words of the language in their own right: never a typo of another ("mult",
+        # much, is no misspelt "mulți", many).
+        self.own_words = own_words
         self.token_cutoff = token_cutoff
         self.negation_window = negation_window
         self.stems = stems
@@ -232,7 +236,7 @@ class PhraseIndex:
                     found.setdefault(word, 90.0)
                 elif _same_stem_other_ending(short, long_):
                     found.setdefault(word, 88.0)
-        if not found and len(token) >= MIN_FUZZY_LEN:
+        if not found and len(token) >= MIN_FUZZY_LEN and token not in self.own_words:
             for word, score, _ in process.extract(
                 token, self._vocab, scorer=fuzz.ratio, score_cutoff=self.token_cutoff, limit=4
             ):

@@ -377,6 +377,89 @@ class DescriptionCheck(Strict):
     stem_letters: int = Field(ge=2, le=20)
 
 
+Score = Annotated[float, Field(ge=0, le=100)]
+Margin = Annotated[float, Field(gt=0, le=100)]
+
+
+class ScoreLadder(Strict):
+    """How surely each kind of typed-answer reading is held (knowledge/matching.py), and
+    the lines that decide what happens to it (knowledge/interpret.py, dialogs/engine.py):
+    at or above ``take`` a reading is taken (echoed back unless ``exact``), below it it is
+    pre-selected for confirmation (a guess). Tuning one rung may move a kind of reading
+    across a line: ``_in_order`` names the two rungs when it does.
+    """
+
+    exact: Score  # the label, a synonym, the option's number or symbol, typed as is
+    sure_option: Score  # a reading this sure wins even when the text asks ("yes?")
+    # One misspelt word ("tailerd"): typo_base - typo_step per edit, up to typo_max_edits.
+    typo_base: Score
+    typo_step: Margin
+    typo_max_edits: int = Field(ge=1, le=5)
+    # A known answer opening the sentence ("no, once they pay …"): prefix_base +
+    # prefix_step per word of it.
+    prefix_base: Score
+    prefix_step: float = Field(ge=0, le=10)
+    count: Score  # a count or duration inside an option's range ("like 4 or 5")
+    spelling: Score  # the whole message spelt close to a phrase: its similarity from here
+    # A phrase inside a sentence: inside_base + min(inside_per_word * words +
+    # inside_per_letter * letters, inside_span), scaled by how closely it was typed.
+    inside_base: Score
+    inside_span: float = Field(ge=0, le=100)
+    inside_per_word: float = Field(ge=0, le=100)
+    inside_per_letter: float = Field(ge=0, le=100)
+    take: Score  # the take line: below it a reading is only a guess
+    signal_guess: Score  # a signal phrase pointing at the question: always a guess
+    mixed_guess: Score  # two answers at once, offered as "some of each"
+    contradicted: Score  # an opening yes/no overruled by what follows it
+    keyword: Score  # telling words counted (the last resort)
+    # Margins: two options this close are asked about ("A or B?"); a second answer this
+    # close to a taken one is too; rivals this close to an opening answer unsettle it.
+    tie_margin: Margin
+    near_take: Margin
+    prefix_rival: Margin
+
+    def order(self) -> list[tuple[str, float, str, float, bool]]:
+        """(higher rung, its value, lower rung, its value, may they be equal), top down."""
+        lowest_typo = self.typo_base - self.typo_step * self.typo_max_edits
+        return [
+            ("exact", self.exact, "sure_option", self.sure_option, False),
+            ("exact", self.exact, "typo_base - typo_step", self.typo_base - self.typo_step, False),
+            (
+                "exact",
+                self.exact,
+                "inside_base + inside_span",
+                self.inside_base + self.inside_span,
+                False,
+            ),
+            ("exact", self.exact, "count", self.count, False),
+            ("exact", self.exact, "spelling", self.spelling, False),
+            ("sure_option", self.sure_option, "take", self.take, False),
+            ("typo_base - typo_step * typo_max_edits", lowest_typo, "take", self.take, True),
+            (
+                "prefix_base + prefix_step",
+                self.prefix_base + self.prefix_step,
+                "take",
+                self.take,
+                True,
+            ),
+            ("count", self.count, "take", self.take, True),
+            ("spelling", self.spelling, "take", self.take, True),
+            ("inside_base", self.inside_base, "take", self.take, True),
+            ("take", self.take, "signal_guess", self.signal_guess, True),
+            ("take", self.take, "mixed_guess", self.mixed_guess, False),
+            ("mixed_guess", self.mixed_guess, "contradicted", self.contradicted, False),
+            ("contradicted", self.contradicted, "keyword", self.keyword, False),
+        ]
+
+    @model_validator(mode="after")
+    def _in_order(self) -> ScoreLadder:
+        for high, high_value, low, low_value, equal in self.order():
+            if high_value < low_value or (high_value == low_value and not equal):
+                above = "at or above" if equal else "above"
+                raise ValueError(f"{high} ({high_value:g}) must be {above} {low} ({low_value:g})")
+        return self
+
+
 class ClassifierSettings(Strict):
     # Hybrid rule (see knowledge/classifier.py): both sides at least this share of the
     # answered weight ...
@@ -403,6 +486,7 @@ class ClassifierSettings(Strict):
     faq_cutoff: float = Field(ge=0, le=100)
     token_cutoff: float = Field(ge=0, le=100)
     description_check: DescriptionCheck
+    scores: ScoreLadder
 
 
 class ClassifierFile(Strict):

@@ -56,7 +56,7 @@ def test_typed_answers_never_guess_a_wrong_option(scores: tuple[str, dict[str, S
 # Wrong readings on the read hold-outs as measured when each guard was set: (options taken
 # wrongly, options pre-selected wrongly) — ceilings, never to rise; lower them when a fix
 # brings one down. holdout3/ was blind until holdout4/ was written to replace it.
-READ_HOLDOUT_WRONG = {"holdout": (0, 0), "holdout2": (0, 0), "holdout3": (3, 2)}
+READ_HOLDOUT_WRONG = {"holdout": (0, 0), "holdout2": (0, 0), "holdout3": (0, 0)}
 READ_HOLDOUT_DIRS = {"holdout": HOLDOUT_DIR, "holdout2": HOLDOUT2_DIR, "holdout3": HOLDOUT3_DIR}
 
 

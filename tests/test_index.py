@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -24,9 +25,9 @@ def test_start_up_builds_every_language_index_exactly_once(
     built: Counter[str] = Counter()
     real = index.build_index
 
-    def counting(kb: Knowledge, lang: str) -> index.LanguageIndex:
+    def counting(kb: Knowledge, lang: str, *rest: Any) -> index.LanguageIndex:
         built[lang] += 1
-        return real(kb, lang)
+        return real(kb, lang, *rest)
 
     monkeypatch.setattr(index, "build_index", counting)
     kb = load_knowledge()

@@ -232,3 +232,26 @@ def test_a_second_answer_near_the_take_line_is_asked_about(kb: Knowledge) -> Non
     assert (found.option, found.alternatives) == (None, ("same_day", "days_weeks"))
     clear = _cautious(OptionMatch("same_day", 90.0), {"same_day": 90.0}, {}, ["x"], [0], [], index)
     assert clear.option == "same_day"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "text", "expect"),
+    [
+        # A clause turned round by a negation no phrase accounts for gives no second
+        # answer to read a mix from.
+        ("en", "customisation", "made to measure, no two are the same", ("option", "tailored")),
+        # A known word of the language is no typo of an option's word: Romanian "mult"
+        # (much) is no misspelt "mulți" (many).
+        ("ro", "concentration", "cel mai mult vine de la doi clienți mari", ("option", "few_big")),
+        # A run of Thai letters is no single word two edits from another: "ไม่ครับ" (no)
+        # is no "ไม่ทราบ" (don't know).
+        ("th", "product_range", "ไม่ครับ", ("none", None)),
+        # Chat Indonesian shortens "tapi" (but) to "tp": one side, qualified, is a mix.
+        ("id", "customisation", "semua standar tp warna bisa dipilih", ("guess", "some_options")),
+    ],
+)
+def test_confident_wrong_shapes_of_holdout3_are_read_right(
+    kb: Knowledge, lang: str, question: str, text: str, expect: tuple[str, str | None]
+) -> None:
+    meaning = interpret_answer(kb, question, text, lang)
+    assert (meaning.kind, meaning.option) == expect
