@@ -47,7 +47,7 @@ def test_quick_run_prints_one_plausible_line_per_configuration_run(tmp_path: Pat
         assert f["unfinished"] == "0", (name, f)
     text = out.read_text()
     assert BEGIN in text and END in text and "| clientwise | 1 |" in text
-    assert "ConversationHandler peer" in text and "python-telegram-bot 22" in text
+    assert "| echo | 1 |" in text and "python-telegram-bot 22" in text
 
 
 def test_a_section_is_replaced_between_its_markers_and_the_rest_kept(tmp_path: Path) -> None:
