@@ -77,6 +77,7 @@ DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a
 COMMANDS = tuple(c for c in MENU if c not in STAFF_COMMANDS)
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
+PRUNE_PAUSE = 0.01  # seconds between the batches of the start-up prune
 # Steps stored but never answered (crash between commit and send) are re-shown at start-up
 # if they are this recent; older ones would only confuse.
 RECOVERY_WINDOW = 3600
@@ -407,7 +408,9 @@ class TelegramFrontEnd:
         try:
             while (deleted := self.store.prune_updates_batch()) > 0:
                 total += deleted
-                await asyncio.sleep(0)
+                # A real pause, not sleep(0): a reply takes many turns of the event loop,
+                # and it must not wait for a batch at each of them.
+                await asyncio.sleep(PRUNE_PAUSE)
         except (sqlite3.Error, StoreError):  # the next prune (every PRUNE_EVERY) tries again
             log.warning("pruning handled-update records failed", exc_info=True)
         return total
