@@ -27,6 +27,11 @@ path is checked to still name the open file: a database deleted or replaced whil
 runs raises ``DatabaseGone`` rather than sending answers into an unlinked file. Calls are
 synchronous and take well under a millisecond, so handlers call them directly.
 
+The calls made for every update (``update_status``, ``load``, ``save_step``,
+``mark_sent``, ``record_update``) use plain SQL on the connection: sqlite-utils' table
+helpers read the table's schema (``PRAGMA table_info``, ``sqlite_master``) on every call,
+which was most of the storage cost per update. Migrations and the rarer calls keep them.
+
 ``hold_bot_lock`` keeps a second bot process off the same file (an OS lock on
 ``<database>.lock`` held for the life of the process).
 """
@@ -55,6 +60,9 @@ UPDATE_RETENTION = 26 * 3600
 BUSY_TIMEOUT_MS = 5000
 # Where an update stands: not seen, stored but its replies maybe not sent, fully handled.
 UpdateStatus = Literal["new", "pending", "replied"]
+# Handled-update records deleted per transaction: a long backlog (after downtime) goes in
+# short transactions, so the write lock is never held for long.
+PRUNE_BATCH = 5000
 
 migrations = Migrations("clientwise")
 
@@ -257,35 +265,44 @@ class Store:
 
     def update_status(self, update_id: int) -> UpdateStatus:
         """'new', 'replied' (fully handled) or 'pending' (stored, replies may be missing)."""
-        rows = list(self.db.table("processed_updates").rows_where("update_id = ?", [update_id]))
-        if not rows:
+        row = self.db.conn.execute(
+            "SELECT replied FROM processed_updates WHERE update_id = ?", [update_id]
+        ).fetchone()
+        if row is None:
             return "new"
-        return "replied" if rows[0]["replied"] else "pending"
+        return "replied" if row[0] else "pending"
 
     def mark_replied(self, update_id: int) -> None:
         # Once answered, who sent it no longer matters: only the id is kept (for
         # recognising redeliveries), so no user id stays here for 26 hours.
         with self._write():
-            self.db.table("processed_updates").update(
-                update_id, {"replied": 1, "chat_id": None, "user_id": None}
-            )
+            self._replied(update_id)
+
+    def _replied(self, update_id: int) -> None:
+        self.db.conn.execute(
+            "UPDATE processed_updates SET replied = 1, chat_id = NULL, user_id = NULL "
+            "WHERE update_id = ?",
+            [update_id],
+        )
 
     def record_update(
         self, update_id: int, chat_id: int | None, user_id: int | None, replied: bool
     ) -> None:
         """For updates that change no state (ignored input, hints)."""
         with self._write():
-            self.db.table("processed_updates").insert(
-                {
-                    "update_id": update_id,
-                    # Ids only while replies are outstanding (see mark_replied).
-                    "chat_id": None if replied else chat_id,
-                    "user_id": None if replied else user_id,
-                    "received_at": time.time(),
-                    "replied": int(replied),
-                },
-                replace=True,
+            # Ids only while replies are outstanding (see mark_replied).
+            self._record(
+                update_id, None if replied else chat_id, None if replied else user_id, replied
             )
+
+    def _record(
+        self, update_id: int, chat_id: int | None, user_id: int | None, replied: bool
+    ) -> None:
+        self.db.conn.execute(
+            "INSERT OR REPLACE INTO processed_updates "
+            "(update_id, chat_id, user_id, received_at, replied) VALUES (?, ?, ?, ?, ?)",
+            [update_id, chat_id, user_id, time.time(), int(replied)],
+        )
 
     def unreplied(self, within_seconds: float) -> list[tuple[int, int, int]]:
         """(update id, chat id, user id) of recent steps stored but never answered."""
@@ -298,29 +315,40 @@ class Store:
         ).fetchall()
         return [(u, c, usr) for u, c, usr in rows]
 
-    def prune_updates(self, now: float | None = None) -> int:
+    def prune_updates_batch(self, now: float | None = None, limit: int = PRUNE_BATCH) -> int:
+        """Delete at most ``limit`` records older than the retention, in one short
+        transaction (found through the ``received_at`` index); returns how many went."""
         cutoff = (now or time.time()) - UPDATE_RETENTION
         with self._write():
-            cursor = self.db.execute(
-                "DELETE FROM processed_updates WHERE received_at < ?", [cutoff]
+            cursor = self.db.conn.execute(
+                "DELETE FROM processed_updates WHERE rowid IN (SELECT rowid FROM "
+                "processed_updates WHERE received_at < ? LIMIT ?)",
+                [cutoff, limit],
             )
         return cursor.rowcount
+
+    def prune_updates(self, now: float | None = None, limit: int = PRUNE_BATCH) -> int:
+        """Delete every record older than the retention, a batch per transaction."""
+        now = now or time.time()
+        total = 0
+        while (deleted := self.prune_updates_batch(now, limit)) > 0:
+            total += deleted
+            if deleted < limit:
+                break
+        return total
 
     # --- conversations --------------------------------------------------------------------
 
     def load(self, chat_id: int, user_id: int) -> StoredConversation | None:
-        rows = list(
-            self.db.table("conversations").rows_where(
-                "chat_id = ? AND user_id = ?", [chat_id, user_id]
-            )
-        )
-        if not rows:
+        row = self.db.conn.execute(
+            "SELECT state, message_id, delivered_turn FROM conversations "
+            "WHERE chat_id = ? AND user_id = ?",
+            [chat_id, user_id],
+        ).fetchone()
+        if row is None:
             return None
-        row = rows[0]
         return StoredConversation(
-            state=DialogState.model_validate_json(row["state"]),
-            message_id=row["message_id"],
-            delivered_turn=row.get("delivered_turn"),
+            state=DialogState.model_validate_json(row[0]), message_id=row[1], delivered_turn=row[2]
         )
 
     def save_step(
@@ -336,16 +364,13 @@ class Store:
         """Everything one update changed, in one transaction."""
         now = _now()
         with self._write():
-            self.db.table("conversations").upsert(
-                {
-                    "chat_id": chat_id,
-                    "user_id": user_id,
-                    "state": state.model_dump_json(),
-                    "lang": state.lang,
-                    "message_id": message_id,
-                    "updated_at": now,
-                },
-                pk=("chat_id", "user_id"),
+            # An upsert that leaves the other columns (delivered_turn) as they are.
+            self.db.conn.execute(
+                "INSERT INTO conversations (chat_id, user_id, state, lang, message_id, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, user_id) DO UPDATE SET "
+                "state = excluded.state, lang = excluded.lang, message_id = excluded.message_id, "
+                "updated_at = excluded.updated_at",
+                [chat_id, user_id, state.model_dump_json(), state.lang, message_id, now],
             )
             self._touch_user(user_id, state.lang, now)
             if result is not None:
@@ -358,41 +383,39 @@ class Store:
                             "user_id": state.case_subject,
                         }
                     )
-                self.db.table("results").insert(result.model_dump())
-            self.db.table("processed_updates").insert(
-                {
-                    "update_id": update_id,
-                    "chat_id": chat_id,
-                    "user_id": user_id,
-                    "received_at": time.time(),
-                    "replied": 0,
-                },
-                replace=True,
-            )
+                self.db.table("results").insert(result.model_dump())  # once per questionnaire
+            self._record(update_id, chat_id, user_id, replied=False)
 
     def mark_delivered(self, chat_id: int, user_id: int, turn: int, message_id: int | None) -> None:
         """The replies of ``turn`` reached the user (and which message shows the question)."""
-        values: dict[str, int] = {"delivered_turn": turn}
-        if message_id is not None:
-            values["message_id"] = message_id
         with self._write():
-            if list(
-                self.db.table("conversations").rows_where(
-                    "chat_id = ? AND user_id = ?", [chat_id, user_id]
-                )
-            ):
-                self.db.table("conversations").update((chat_id, user_id), values)
+            self._delivered(chat_id, user_id, turn, message_id)
+
+    def mark_sent(
+        self, update_id: int, chat_id: int, user_id: int, turn: int, message_id: int | None
+    ) -> None:
+        """``mark_delivered`` and ``mark_replied`` of one update, in one transaction."""
+        with self._write():
+            self._delivered(chat_id, user_id, turn, message_id)
+            self._replied(update_id)
+
+    def _delivered(self, chat_id: int, user_id: int, turn: int, message_id: int | None) -> None:
+        # No row (forgotten meanwhile): the UPDATE changes nothing, as it should.
+        self.db.conn.execute(
+            "UPDATE conversations SET delivered_turn = ?, message_id = COALESCE(?, message_id) "
+            "WHERE chat_id = ? AND user_id = ?",
+            [turn, message_id, chat_id, user_id],
+        )
 
     # --- users -----------------------------------------------------------------------------
 
     def _touch_user(self, user_id: int, lang: str, now: str) -> None:
-        table = self.db.table("users")
-        if list(table.rows_where("user_id = ?", [user_id])):
-            table.update(user_id, {"last_seen": now, "active": 1, "lang": lang})
-        else:
-            table.insert(
-                {"user_id": user_id, "lang": lang, "active": 1, "first_seen": now, "last_seen": now}
-            )
+        self.db.conn.execute(
+            "INSERT INTO users (user_id, lang, active, first_seen, last_seen) "
+            "VALUES (?, ?, 1, ?, ?) ON CONFLICT (user_id) DO UPDATE SET "
+            "lang = excluded.lang, active = 1, last_seen = excluded.last_seen",
+            [user_id, lang, now, now],
+        )
 
     def mark_inactive(self, user_id: int) -> None:
         """The user blocked the bot: stop writing to them, keep their data."""

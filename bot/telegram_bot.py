@@ -77,6 +77,7 @@ DEEP_LINK = re.compile(r"[^A-Za-z0-9_-]")  # the characters Telegram allows in a
 COMMANDS = tuple(c for c in MENU if c not in STAFF_COMMANDS)
 NETWORK_RETRIES = 3
 PRUNE_EVERY = 500
+PRUNE_PAUSE = 0.01  # seconds between the batches of the start-up prune
 # Steps stored but never answered (crash between commit and send) are re-shown at start-up
 # if they are this recent; older ones would only confuse.
 RECOVERY_WINDOW = 3600
@@ -192,6 +193,7 @@ class TelegramFrontEnd:
         self.kb = engine.kb
         self.store = store
         self._handled = 0
+        self.pruning: asyncio.Task[int] | None = None  # the start-up prune, while it runs
 
     # --- wiring ---------------------------------------------------------------------------
 
@@ -358,9 +360,14 @@ class TelegramFrontEnd:
         work.status = "pending"
         work.note.update(event=event.kind, phase=state.phase, step=state.step, turn=state.turn)
         current = await self._deliver(chat.id, turn.replies, state.lang, edit_message_id, user.id)
+        if turn.outcome is None:
+            # Nothing follows the replies (every handler ends with its step): delivered and
+            # answered go in one transaction, and ``handles`` has nothing left to record.
+            self.store.mark_sent(work.update.update_id, chat.id, user.id, state.turn, current)
+            work.status = "replied"
+            return
         self.store.mark_delivered(chat.id, user.id, state.turn, current)
-        if turn.outcome is not None:
-            await send_result_picture(self, chat.id, state, turn.outcome)
+        await send_result_picture(self, chat.id, state, turn.outcome)
 
     async def _show_current(
         self,
@@ -393,6 +400,21 @@ class TelegramFrontEnd:
             )
         # "replied": a duplicate, recorded when it was first handled.
 
+    async def prune_backlog(self) -> int:
+        """Delete the stale handled-update records a batch at a time, handing the event
+        loop back between batches: after a long downtime there may be hundreds of
+        thousands, and the first replies must not wait for all of them."""
+        total = 0
+        try:
+            while (deleted := self.store.prune_updates_batch()) > 0:
+                total += deleted
+                # A real pause, not sleep(0): a reply takes many turns of the event loop,
+                # and it must not wait for a batch at each of them.
+                await asyncio.sleep(PRUNE_PAUSE)
+        except (sqlite3.Error, StoreError):  # the next prune (every PRUNE_EVERY) tries again
+            log.warning("pruning handled-update records failed", exc_info=True)
+        return total
+
     async def recover(self) -> int:
         """After a crash: re-show the current question where a stored step went unanswered."""
         recovered = 0
@@ -421,7 +443,8 @@ class TelegramFrontEnd:
         update = work.update
         self._handled += 1
         if self._handled % PRUNE_EVERY == 0:
-            self.store.prune_updates()
+            # At most PRUNE_EVERY records went stale since the last prune: one batch.
+            self.store.prune_updates_batch()
         user = update.effective_user
         if update.channel_post or update.edited_channel_post or user is None or user.is_bot:
             work.note["event"] = "ignored"
@@ -668,7 +691,12 @@ class TelegramFrontEnd:
 
 def _rate_limiter(per_second: float) -> AIORateLimiter:
     """Telegram's flood limits: ``per_second`` across chats, 20 a minute in a group; 0
-    lifts both (a 429 from the server is still waited out and retried)."""
+    lifts both (a 429 from the server is still waited out and retried).
+
+    At 0 the limiter stays, at rate 0/0: without one, python-telegram-bot raises a 429 as
+    ``RetryAfter`` into the handler (``ExtBot`` retries only through its rate limiter), so
+    the user would get an apology instead of the reply. Its cost then is one wrapper call
+    per request (under 1 % of the bot's busy time in the profile, docs/BENCHMARKS.md)."""
     if per_second == 0:
         return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
     return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=3)
@@ -678,8 +706,9 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> App:
     assert settings.telegram_bot_token is not None
 
     async def post_init(app: App) -> None:
-        store.prune_updates()
         front: TelegramFrontEnd = app.bot_data["front"]
+        # Beside the first updates, not before them (see prune_backlog).
+        front.pruning = asyncio.create_task(front.prune_backlog())
         await front.set_commands(app)
         recovered = await front.recover()
         if recovered:

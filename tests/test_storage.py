@@ -92,6 +92,49 @@ def test_processed_update_ids_are_pruned_after_the_retention(tmp_path: Path) -> 
     store.close()
 
 
+def _stale_and_fresh(store: Store, stale: int, fresh: int) -> None:
+    old = time.time() - UPDATE_RETENTION - 60
+    for n in range(stale + fresh):
+        store.record_update(n, 10, 10, replied=True)
+    store.db.execute(
+        "UPDATE processed_updates SET received_at = ? WHERE update_id < ?", [old, stale]
+    )
+    store.db.conn.commit()
+
+
+def test_pruning_goes_in_batches_each_its_own_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backlog (after downtime) never holds the write lock for one long delete."""
+    _stale_and_fresh(store, stale=7, fresh=2)
+    statements: list[str] = []
+    execute = store.db.execute
+
+    def counting_execute(sql: str, *args: object) -> object:
+        statements.append(sql)
+        return execute(sql, *args)
+
+    monkeypatch.setattr(store.db, "execute", counting_execute)
+    assert store.prune_updates_batch(limit=3) == 3
+    assert store.prune_updates(limit=3) == 4  # 3, then 1
+    assert statements.count("BEGIN IMMEDIATE") == 3
+    remaining = [r[0] for r in store.db.execute("SELECT update_id FROM processed_updates")]
+    assert sorted(remaining) == [7, 8]
+
+
+def test_pruning_finds_stale_records_through_the_received_at_index(store: Store) -> None:
+    plan = " | ".join(
+        row[-1]
+        for row in store.db.execute(
+            "EXPLAIN QUERY PLAN DELETE FROM processed_updates WHERE rowid IN "
+            "(SELECT rowid FROM processed_updates WHERE received_at < ? LIMIT ?)",
+            [0, 1],
+        )
+    )
+    assert "INDEX idx_processed_updates_received_at (received_at<?)" in plan, plan
+    assert "SCAN" not in plan, plan
+
+
 def test_retention_deletes_exactly_the_rows_older_than_the_limit(store: Store) -> None:
     for n, days in enumerate([0, 29.9, 30.1, 365]):
         store.db["results"].insert(_row(days, user_id=n))

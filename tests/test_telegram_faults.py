@@ -56,6 +56,17 @@ async def test_429_is_waited_out_and_the_reply_arrives(tg: BotHarness) -> None:
     assert len(tg.fake.method_calls("sendMessage")) == 2  # the refused one and the retry
 
 
+async def test_429_is_waited_out_with_the_send_limit_lifted(tmp_path: Path) -> None:
+    """CLIENTWISE_MAX_SENDS_PER_SECOND=0 lifts the limit, not the retry of a 429."""
+    async with running_bot(tmp_path / "bot.db", max_sends_per_second=0) as tg:
+        chat = TelegramConversation(tg, ANA)
+        tg.fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+        replies = await chat.send("/start")
+        assert any("quick questions" in r.text for r in replies)
+        assert len(tg.fake.method_calls("sendMessage")) == 2  # the refused one and the retry
+        assert not any("Sorry" in m.text for m in tg.fake.chat_messages(ANA["id"]))
+
+
 async def test_5xx_is_retried(tg: BotHarness) -> None:
     chat = TelegramConversation(tg, ANA)
     tg.fake.fail_next("sendMessage", 502, "Bad Gateway")

@@ -9,6 +9,7 @@ spies on the real ``Store`` and ``Engine`` objects; PTB runs unmocked.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import logging
 import re
@@ -54,8 +55,15 @@ def _answered_writes(tg: BotHarness, monkeypatch: pytest.MonkeyPatch) -> collect
         writes[update_id] += 1
         mark(update_id)
 
+    sent = tg.store.mark_sent
+
+    def mark_sent(update_id: int, *args: Any) -> None:  # delivered and answered, at once
+        writes[update_id] += 1
+        sent(update_id, *args)
+
     monkeypatch.setattr(tg.store, "record_update", record_update)
     monkeypatch.setattr(tg.store, "mark_replied", mark_replied)
+    monkeypatch.setattr(tg.store, "mark_sent", mark_sent)
     return writes
 
 
@@ -241,6 +249,27 @@ async def test_an_answer_reads_the_stored_conversation_once(
     assert loads == [(ANA["id"], ANA["id"])]
 
 
+@pytest.mark.parametrize("how", ["typed", "tapped"])
+async def test_an_answer_is_two_write_transactions_one_before_and_one_after_sending(
+    tg: BotHarness, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    chat = await _at_question_2(tg)
+    statements: list[str] = []
+    execute = tg.store.db.execute
+
+    def counting_execute(sql: str, *args: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, *args)
+
+    monkeypatch.setattr(tg.store.db, "execute", counting_execute)
+    await (chat.send("no") if how == "typed" else chat.press("No"))
+    monkeypatch.undo()
+    assert tg.state_of(ANA).answers["contract"].option == "never"
+    assert tg.state_of(ANA).turn == tg.store.load(ANA["id"], ANA["id"]).delivered_turn
+    # The step before the replies go out; delivered and answered together after.
+    assert statements.count("BEGIN IMMEDIATE") == 2
+
+
 async def test_the_result_row_comes_from_the_engines_outcome(
     tg: BotHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -285,3 +314,30 @@ async def test_a_command_with_its_words_on_the_next_line_is_that_command(
         )
         assert not any("/triage" in r.text for r in replies), replies  # not "unknown command"
         assert tg.state_of(user).answers["business"].text == "law firm, retainer agreements"
+
+
+async def test_the_start_up_prune_hands_the_loop_back_between_batches(
+    tg: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hundreds of thousands of stale records after downtime: updates are handled while
+    they go, not after."""
+    order: list[str] = []
+    batch = tg.store.prune_updates_batch
+    left = [3]  # three batches of work, then none
+
+    def counting_batch(*args: Any, **kwargs: Any) -> int:
+        order.append("batch")
+        batch(*args, **kwargs)
+        left[0] -= 1
+        return 5000 if left[0] >= 0 else 0
+
+    async def other() -> None:
+        for _ in range(3):
+            order.append("other")
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(tg.store, "prune_updates_batch", counting_batch)
+    pruned, _ = await asyncio.gather(tg.front.prune_backlog(), other())
+    assert pruned == 15000
+    assert order.count("batch") == 4  # the last one found nothing
+    assert "other" in order[order.index("batch") + 1 : len(order) - 1 - order[::-1].index("batch")]
