@@ -272,12 +272,14 @@ def reason_line(kb: Knowledge, reason: Reason, lang: str) -> str:
     )
 
 
-def _reason_short(kb: Knowledge, reason: Reason, lang: str) -> str:
+def _reason_short(kb: Knowledge, reason: Reason, lang: str, key: str = "summary_signal") -> str:
+    """A deciding answer in a few words: its topic and the owner's answer, worded by
+    ``key`` (the summary's line, or the result card's)."""
     if reason.question == PRIOR:
         return _business_name(kb, reason.option, lang)
     dimension = kb.dimensions[kb.questions[reason.question].dimension or ""]
     return kb.text(
-        "summary_signal",
+        key,
         lang,
         name=pick(dimension.name, lang),
         answer=_answer_quote(kb, reason.question, reason.option, lang),
@@ -429,7 +431,9 @@ def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
         lines.append(kb.text("result_no_answers", lang))
     elif v.reasons:
         separator = kb.text("list_separator", lang) + " "
-        decided = separator.join(_card_reason(kb, r, lang) for r in v.reasons[:CARD_REASONS])
+        decided = separator.join(
+            _reason_short(kb, r, lang, "card_reason") for r in v.reasons[:CARD_REASONS]
+        )
         lines.append(kb.text("card_decided", lang, reasons=decided))
     lines.extend(note for note in _certainty_notes(kb, lang, v) if note not in lines)
     if outcome.plan.tactics:
@@ -454,19 +458,6 @@ def result(kb: Knowledge, state: DialogState, outcome: Outcome) -> Reply:
 
 # The card names this many deciding answers; "Why this verdict?" has them all.
 CARD_REASONS = 3
-
-
-def _card_reason(kb: Knowledge, reason: Reason, lang: str) -> str:
-    """A deciding answer in a few words: its topic and the owner's answer."""
-    if reason.question == PRIOR:
-        return _business_name(kb, reason.option, lang)
-    dimension = kb.dimensions[kb.questions[reason.question].dimension or ""]
-    return kb.text(
-        "card_reason",
-        lang,
-        topic=pick(dimension.name, lang),
-        answer=_answer_quote(kb, reason.question, reason.option, lang),
-    )
 
 
 def result_menu(kb: Knowledge, state: DialogState) -> Reply:

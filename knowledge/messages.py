@@ -47,7 +47,7 @@ REQUIRED_MESSAGES: dict[str, frozenset[str]] = {
     "why_tactic_trade": frozenset({"business"}),
     "why_no_trade": _EMPTY,
     "card_decided": frozenset({"reasons"}),
-    "card_reason": frozenset({"topic", "answer"}),
+    "card_reason": frozenset({"name", "answer"}),
     "card_first": frozenset({"title", "first_step"}),
     "result_not_sure_high": frozenset({"count"}),
     "result_extreme_uncertain": frozenset({"coverage"}),
