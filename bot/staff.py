@@ -32,7 +32,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from bot import desk
 from bot.config import Settings
-from bot.picture import result_png, stats_png
+from bot.picture import off_loop, result_jpeg, stats_jpeg
 from bot.storage import Store
 from dialogs.events import Case, Triage
 from dialogs.render import Outcome
@@ -187,8 +187,8 @@ class StaffDesk:
         numbers = await asyncio.to_thread(_stats_in_thread, self.front.store.path, since)
         await self.front._send(chat_id, desk.stats_text(self.kb, numbers, lang), None)
         if numbers.count:
-            png = await asyncio.to_thread(stats_png, self.kb, lang, dict(numbers.by_model))
-            await self.front._retry(lambda: self.front.bot.send_photo(chat_id, png))
+            chart = await off_loop(stats_jpeg, self.kb, lang, dict(numbers.by_model))
+            await self.front._retry(lambda: self.front.bot.send_photo(chat_id, chart))
 
     async def _send_export(self, chat_id: int, since: str | None, lang: str) -> None:
         path, count = await asyncio.to_thread(
@@ -256,12 +256,12 @@ def _export_in_thread(path: Path, kb: Knowledge, since: str | None) -> tuple[str
 async def send_result_picture(
     front: TelegramFrontEnd, chat_id: int, state: DialogState, outcome: Outcome
 ) -> None:
-    """The PNG that follows a result card; drawn off the event loop. It is an extra: a
+    """The picture that follows a result card; drawn off the event loop. It is an extra: a
     failure is logged and the conversation goes on."""
     try:
-        png = await asyncio.to_thread(
-            result_png, front.kb, state.lang, outcome.verdict, outcome.answers
+        picture = await off_loop(
+            result_jpeg, front.kb, state.lang, outcome.verdict, outcome.answers
         )
-        await front._retry(lambda: front.bot.send_photo(chat_id, png))
+        await front._retry(lambda: front.bot.send_photo(chat_id, picture))
     except Exception:
         log.warning("result picture for chat=%s not sent", chat_id, exc_info=True)

@@ -14,10 +14,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageStat
+from PIL import Image, ImageChops, ImageStat
 
 from bot import cli, desk
-from bot.picture import WIDTH, result_png, stats_png
+from bot.picture import WIDTH, _text, result_jpeg, result_png, stats_jpeg
 from bot.storage import ResultRow, Store
 from dialogs.engine import Engine
 from knowledge.classifier import classify
@@ -163,9 +163,44 @@ def test_thai_text_is_drawn_with_a_font_that_has_it() -> None:
     assert a.getbbox() and b.getbbox() and a.size != b.size
 
 
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_the_result_goes_to_telegram_as_a_jpeg_of_the_same_picture(
+    kb: Knowledge, lang: str
+) -> None:
+    answers = {q.id: q.options[-1].id for q in kb.questions.values() if q.kind != "text"}
+    verdict = classify(kb, answers)
+    sent = Image.open(io.BytesIO(result_jpeg(kb, lang, verdict, answers)))
+    saved = Image.open(io.BytesIO(result_png(kb, lang, verdict, answers))).convert("RGB")
+    assert sent.format == "JPEG" and sent.size == saved.size
+    # Lossy, but the same drawing: on average within a few levels of the lossless file.
+    difference = ImageStat.Stat(ImageChops.difference(sent.convert("RGB"), saved)).mean
+    assert max(difference) < 4, difference
+
+
+@pytest.mark.parametrize("text", ["Customer-based", "ลูกค้าองค์กร", "Müşteri  ve danışan", "42/100"])
+def test_reused_text_is_drawn_as_imagedraw_draws_it(text: str) -> None:
+    # Text runs are rendered once and pasted from a cache; the pixels must be those of
+    # ImageDraw.text at the same place (a rounding of the origin at most).
+    from PIL import ImageDraw
+
+    from bot.picture import _font, _runs
+
+    _text(Image.new("RGB", (900, 120), "white"), (20, 30), text, 40)  # fills the cache
+    cached = Image.new("RGB", (900, 120), "white")
+    _text(cached, (20, 30), text, 40, fill=(41, 128, 185))
+    direct = Image.new("RGB", (900, 120), "white")
+    draw, x = ImageDraw.Draw(direct), 20.0
+    for run, thai in _runs(text):
+        draw.text((x, 30), run, font=_font(40, False, thai), fill=(41, 128, 185))
+        x += _font(40, False, thai).getlength(run)
+    assert direct.getbbox() is not None and ImageChops.invert(direct).getbbox() is not None
+    # Blending the ink by a mask may round a level differently from ImageDraw.
+    assert max(hi for _, hi in ImageChops.difference(cached, direct).getextrema()) <= 2
+
+
 def test_the_stats_chart_renders(kb: Knowledge) -> None:
-    image = Image.open(io.BytesIO(stats_png(kb, "ru", {"client": 3, "customer": 1})))
-    assert image.width == WIDTH
+    image = Image.open(io.BytesIO(stats_jpeg(kb, "ru", {"client": 3, "customer": 1})))
+    assert image.format == "JPEG" and image.width == WIDTH
     assert len(image.convert("RGB").getcolors(maxcolors=1 << 16) or []) > 10
 
 

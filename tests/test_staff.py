@@ -241,7 +241,7 @@ async def test_staff_data_goes_to_the_private_chat_even_when_asked_in_a_group(
     ), texts
     assert any(t.startswith("Latest results") and "#1 " in t for t in texts)
     (chart,) = desk.fake.chat_files(STAFF["id"], "photo")
-    assert Image.open(io.BytesIO(chart.data)).format == "PNG"
+    assert Image.open(io.BytesIO(chart.data)).format == "JPEG"
 
 
 async def test_staff_data_in_a_group_asks_for_a_private_chat_first(desk: BotHarness) -> None:
