@@ -47,6 +47,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.aiohttp_request import AiohttpRequest
 from bot.config import Settings
 from bot.ordering import ChatOrderedProcessor, update_note
 from bot.staff import STAFF_COMMANDS, StaffDesk, send_result_picture
@@ -720,6 +721,7 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> App:
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
+        .request(AiohttpRequest())
         # Skips updates the library cannot read instead of failing every getUpdates call.
         .get_updates_request(UpdatesRequest(connection_pool_size=1))
         .concurrent_updates(ChatOrderedProcessor())

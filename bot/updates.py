@@ -17,7 +17,8 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.request import HTTPXRequest
+
+from bot.aiohttp_request import AiohttpRequest
 
 log = logging.getLogger("clientwise.updates")
 
@@ -51,12 +52,12 @@ def readable_update(data: Any) -> dict[str, Any] | None:
     return data
 
 
-class UpdatesRequest(HTTPXRequest):
+class UpdatesRequest(AiohttpRequest):
     """The ``getUpdates`` connection: unreadable updates are confirmed and skipped."""
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
-        body = HTTPXRequest.parse_json_payload(payload)
+        body = AiohttpRequest.parse_json_payload(payload)
         result = body.get("result") if isinstance(body, dict) and body.get("ok") else None
         if isinstance(result, list):
             body["result"] = [u for u in map(readable_update, result) if u is not None]
