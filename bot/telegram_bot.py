@@ -33,7 +33,6 @@ from telegram import (
 from telegram.constants import ChatType, InlineKeyboardButtonLimit, MessageLimit
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -49,6 +48,7 @@ from telegram.ext import (
 
 from bot.aiohttp_request import AiohttpRequest
 from bot.config import Settings
+from bot.limiter import FifoRateLimiter
 from bot.ordering import ChatOrderedProcessor, update_note
 from bot.staff import STAFF_COMMANDS, StaffDesk, send_result_picture
 from bot.storage import (
@@ -83,7 +83,7 @@ PRUNE_PAUSE = 0.01  # seconds between the batches of the start-up prune
 # if they are this recent; older ones would only confuse.
 RECOVERY_WINDOW = 3600
 T = TypeVar("T")
-# The application as ApplicationBuilder types it: the bot carries AIORateLimiter's
+# The application as ApplicationBuilder types it: the bot carries FifoRateLimiter's
 # per-call argument (int, a retry count); context, user, chat and bot data are PTB's defaults.
 App: TypeAlias = Application[
     ExtBot[int],
@@ -690,17 +690,19 @@ class TelegramFrontEnd:
                 log.debug("apology for update=%s not delivered", update_id)
 
 
-def _rate_limiter(per_second: float) -> AIORateLimiter:
+def _rate_limiter(per_second: float) -> FifoRateLimiter:
     """Telegram's flood limits: ``per_second`` across chats, 20 a minute in a group; 0
     lifts both (a 429 from the server is still waited out and retried).
 
-    At 0 the limiter stays, at rate 0/0: without one, python-telegram-bot raises a 429 as
-    ``RetryAfter`` into the handler (``ExtBot`` retries only through its rate limiter), so
-    the user would get an apology instead of the reply. Its cost then is one wrapper call
-    per request (under 1 % of the bot's busy time in the profile, docs/BENCHMARKS.md)."""
+    Requests are granted first come, first served (bot/limiter.py): with PTB's
+    ``AIORateLimiter`` a waiter could lose freed capacity to newcomers again and again, so
+    near the cap a few replies waited seconds. At 0 the limiter stays, with no limit:
+    without one, python-telegram-bot raises a 429 as ``RetryAfter`` into the handler
+    (``ExtBot`` retries only through its rate limiter), so the user would get an apology
+    instead of the reply. Its cost then is one coroutine call per request."""
     if per_second == 0:
-        return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
-    return AIORateLimiter(overall_max_rate=per_second, overall_time_period=1, max_retries=3)
+        return FifoRateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+    return FifoRateLimiter(overall_max_rate=per_second, max_retries=3)
 
 
 def build_application(settings: Settings, engine: Engine, store: Store) -> App:
