@@ -562,12 +562,18 @@ class TelegramFrontEnd:
         assert chat is not None and user is not None
         state = stored.state
         notice = render.earlier_button_notice(self.kb, self.engine.flow, state)
-        if message_id == stored.message_id or stored.delivered_turn != state.turn:
-            # The second of two fast taps, or a message whose edit never arrived (crash):
-            # make this message show the current question; unchanged is a no-op.
+        if stored.delivered_turn != state.turn:
+            # The current question never arrived (a crash between saving and sending):
+            # this message shows it now.
             work.note["event"] = "stale_button"
             await self._answer(query, notice)
             await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
+        elif message_id == stored.message_id:
+            # The second of two fast taps: the message already shows the current question
+            # (its delivery is recorded), so the toast is all; an edit would change nothing
+            # and still count against the send limit.
+            work.note["event"] = "stale_button"
+            await self._answer(query, notice)
         else:
             # An older message: its buttons go, so it cannot be mistaken for the current one.
             work.note["event"] = "old_button"

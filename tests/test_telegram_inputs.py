@@ -29,6 +29,7 @@ async def test_double_tap_counts_once(tg: BotHarness) -> None:
     message = tg.fake.last_with_buttons(ANA["id"])
     assert message is not None
     data = next(b["callback_data"] for b in message.flat_buttons if b["text"] == "Sometimes")
+    calls_before = len(tg.fake.calls)
     first = tg.fake.press(ANA, message, data)
     second = tg.fake.press(ANA, message, data)
     await tg.settle(first, second)
@@ -36,6 +37,10 @@ async def test_double_tap_counts_once(tg: BotHarness) -> None:
     assert state.history == ["business", "contract"]
     assert state.answers["contract"].option == "sometimes"
     assert any("earlier question" in (a.get("text") or "") for a in tg.fake.callback_answers)
+    # The message already shows the next question: the second tap gets the toast and
+    # no edit (an edit would change nothing and still count against the send limit).
+    edits = [m for m, _ in tg.fake.calls[calls_before:] if m.startswith("editMessage")]
+    assert len(edits) == 1, edits
 
 
 async def test_old_message_button_names_the_current_question_without_a_copy(
