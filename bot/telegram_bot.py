@@ -115,6 +115,30 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return pieces
 
 
+def joined(replies: list[Reply], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[Reply]:
+    """Notes that come just before a question travel in the question's message: one
+    notification on the phone instead of two, and one send against the rate limit.
+    A pair that would not fit one message stays two."""
+    out: list[Reply] = []
+    notes: list[Reply] = []
+    for reply in replies:
+        if not reply.options and reply.kind != "result":  # a result card stands alone
+            notes.append(reply)
+            continue
+        if not reply.options:
+            out += [*notes, reply]
+            notes = []
+            continue
+        text = "\n\n".join([*(n.text for n in notes), reply.text])
+        if notes and len(text) <= limit:
+            reply = reply.model_copy(update={"text": text})
+        else:
+            out += notes
+        out.append(reply)
+        notes = []
+    return out + notes
+
+
 def _edit_refusal(exc: BadRequest) -> Literal["unchanged", "gone"] | None:
     """Why Telegram refused to edit a message: "unchanged" (same text and buttons),
     "gone" (deleted, or too old to edit), None for anything else.
@@ -294,6 +318,8 @@ class TelegramFrontEnd:
         owner: int,
     ) -> int | None:
         """Send replies; returns the id of the message now showing the current options."""
+        if edit_message_id is None:
+            replies = joined(replies)
         last_with_options = max((i for i, r in enumerate(replies) if r.options), default=None)
         current: int | None = None
         for i, reply in enumerate(replies):

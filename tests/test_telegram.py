@@ -218,3 +218,28 @@ async def test_russian_user_gets_the_whole_conversation_in_russian(tg: BotHarnes
     assert all(
         b["text"] != "Start over" for m in tg.fake.chat_messages(901) for b in m.flat_buttons
     )
+
+
+async def test_a_note_before_a_question_travels_in_the_question_message(tg: BotHarness) -> None:
+    await _to_first_choice(tg)
+    *_, last = tg.fake.chat_messages(ANA["id"])
+    # "Noted: Law firm…" and question 2 with its buttons: one message, one notification.
+    assert last.text.startswith("Noted: Law firm") and "2/12" in last.text
+    assert [b["text"] for b in last.flat_buttons][:3] == ["Yes, usually", "Sometimes", "No"]
+    assert not any(
+        m.text.startswith("Noted") and not m.buttons for m in tg.fake.chat_messages(ANA["id"])
+    )
+
+
+def test_notes_join_a_question_but_never_a_result_card_or_past_the_size_limit() -> None:
+    from bot.telegram_bot import joined
+    from dialogs.events import Reply, ReplyOption
+
+    option = [ReplyOption(id="yes", label="Yes")]
+    note, card = Reply(kind="notice", text="Noted."), Reply(kind="result", text="Card")
+    question = Reply(kind="question", text="2/12 Q?", options=option, turn=2)
+    (one,) = joined([note, question])
+    assert one.text == "Noted.\n\n2/12 Q?" and one.options == option and one.turn == 2
+    assert [r.text for r in joined([card, question])] == ["Card", "2/12 Q?"]
+    assert [r.text for r in joined([note, question], limit=10)] == ["Noted.", "2/12 Q?"]
+    assert [r.text for r in joined([question, note])] == ["2/12 Q?", "Noted."]
