@@ -44,7 +44,7 @@ from bench.server import TOKEN, BenchServer, Chat
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "BENCHMARKS.md"
-QUESTION = re.compile(r"^(\d+)/(\d+)\s")
+QUESTION = re.compile(r"^(\d+)/(\d+)\s", re.MULTILINE)  # a note may come first
 DESCRIPTION = "law firm"
 ECHO_ACTIONS = 14  # about what a questionnaire takes (13 updates + doubled inputs)
 MAX_ACTIONS = 60
@@ -229,7 +229,7 @@ async def questionnaire_user(
         view = chat.view()
         if view is None or not view.flat:
             continue
-        found = QUESTION.match(view.text)
+        found = QUESTION.search(view.text)
         if found is None:
             if started:
                 return True, stalls  # the result card
