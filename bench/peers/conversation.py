@@ -1,7 +1,7 @@
 """Peer 2: a plain ``ConversationHandler`` questionnaire shaped like Clientwise's.
 
 A welcome with two buttons; "Start" turns it into question 1, which asks for a typed
-description; the text gets an acknowledgement and question 2 as new messages; questions
+description; the text gets an acknowledgement with question 2 in a new message; questions
 2-12 have three answers plus "Not sure" and "Back", each tap answered and the question
 message edited into the next one; the last tap edits it into a result with three
 buttons. Buttons carry the question number, so a late second tap is only acknowledged
@@ -12,12 +12,9 @@ buttons. Buttons carry the question number, so a late second tap is only acknowl
 
 from __future__ import annotations
 
-import os
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import (
-    ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -25,6 +22,8 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+
+from bench.peers import builder
 
 QUESTIONS = 12
 WELCOME, DESCRIBE, ANSWER = range(3)
@@ -65,9 +64,8 @@ async def describe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     assert message is not None and context.user_data is not None
     context.user_data["business"] = message.text
     context.user_data["n"] = 2
-    await message.reply_text(f"Noted: {message.text}.")
     text, markup = _question(2)
-    await message.reply_text(text, reply_markup=markup)
+    await message.reply_text(f"Noted: {message.text}.\n\n{text}", reply_markup=markup)
     return ANSWER
 
 
@@ -96,13 +94,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
 
 
 def main() -> None:
-    app = (
-        ApplicationBuilder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_BASE_URL"])
-        .concurrent_updates(64)  # as Clientwise's ChatOrderedProcessor
-        .build()
-    )
+    app = builder().build()
     app.add_handler(
         ConversationHandler(
             entry_points=[CommandHandler("start", start)],

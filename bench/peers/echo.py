@@ -5,10 +5,10 @@ TELEGRAM_BOT_TOKEN=… TELEGRAM_API_BASE_URL=… python -m bench.peers.echo
 
 from __future__ import annotations
 
-import os
-
 from telegram import Update
-from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import ContextTypes, MessageHandler, filters
+
+from bench.peers import builder
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -17,13 +17,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def main() -> None:
-    app = (
-        ApplicationBuilder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_BASE_URL"])
-        .concurrent_updates(64)  # as Clientwise's ChatOrderedProcessor
-        .build()
-    )
+    app = builder().build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     app.run_polling(allowed_updates=Update.ALL_TYPES)
 
