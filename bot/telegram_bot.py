@@ -194,6 +194,7 @@ class TelegramFrontEnd:
         self.store = store
         self._handled = 0
         self.pruning: asyncio.Task[int] | None = None  # the start-up prune, while it runs
+        self.menus: asyncio.Task[None] | None = None  # the start-up command menus
 
     # --- wiring ---------------------------------------------------------------------------
 
@@ -217,6 +218,14 @@ class TelegramFrontEnd:
             code = None if lang == DEFAULT_LANG else lang
             await app.bot.set_my_commands(commands, language_code=code)
         await app.bot_data["desk"].set_commands(app)
+
+    async def set_commands_in_background(self, app: App) -> None:
+        """``set_commands`` at start-up, beside polling: a failure is logged, not fatal
+        (the menus Telegram already has stay, and the next start sets them again)."""
+        try:
+            await self.set_commands(app)
+        except Exception:
+            log.warning("the command menus were not set", exc_info=True)
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -709,7 +718,11 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> App:
         front: TelegramFrontEnd = app.bot_data["front"]
         # Beside the first updates, not before them (see prune_backlog).
         front.pruning = asyncio.create_task(front.prune_backlog())
-        await front.set_commands(app)
+        # The command menus (six setMyCommands calls, more with staff) go out beside the
+        # first updates too: nothing a reply needs waits for them.
+        front.menus = asyncio.create_task(front.set_commands_in_background(app))
+        # Recovery stays before polling: it re-shows questions whose answers went
+        # unanswered in a crash, and a newer update of the same chat must come after that.
         recovered = await front.recover()
         if recovered:
             log.info(
