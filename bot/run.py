@@ -23,7 +23,6 @@ from bot.logs import configure_logging
 from bot.storage import Store, StoreError, hold_bot_lock
 from bot.telegram_bot import build_application
 from bot.updates import ALLOWED_UPDATES
-from bot.webhook import serve_webhook
 from dialogs.engine import Engine
 
 log = logging.getLogger("clientwise")
@@ -78,6 +77,9 @@ def run_telegram(settings: Settings, engine: Engine, *, webhook: bool) -> int:
             assert settings.webhook_url is not None and settings.webhook_secret is not None
             path = urlparse(settings.webhook_url).path.strip("/")
             log.info("webhook mode on port %s, path /%s", settings.port, path)
+            # Here, not at the top: polling never needs tornado (~30 ms of imports).
+            from bot.webhook import serve_webhook
+
             _freeze_start_up_objects()
             serve_webhook(
                 app,
