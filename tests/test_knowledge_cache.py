@@ -118,3 +118,12 @@ def test_knowledge_with_problems_is_not_cached(builds: list[Path], tmp_path: Pat
         with pytest.raises(loader.KnowledgeError):
             loader.load_knowledge(data)
     assert not list((tmp_path / "cache").glob("*.pickle"))
+
+
+def test_a_word_is_one_object_however_often_the_indexes_hold_it() -> None:
+    # Six languages' indexes hold the same words many times: one object each keeps the
+    # knowledge (in memory and in the cache) small.
+    from knowledge.phrases import words
+
+    first, second = words("Law firm"), words("the LAW of the land")
+    assert first[0] == second[1] and first[0] is second[1]
