@@ -127,3 +127,23 @@ def test_a_word_is_one_object_however_often_the_indexes_hold_it() -> None:
 
     first, second = words("Law firm"), words("the LAW of the land")
     assert first[0] == second[1] and first[0] is second[1]
+
+
+def test_a_start_from_the_cache_builds_no_validator_of_the_knowledge_files() -> None:
+    # The knowledge files' validators are only needed to validate the files; a start
+    # that takes them from the cache must not build them (part of its start-up time).
+    import subprocess
+
+    from tests.processes import ROOT, clean_env
+
+    loader.load_knowledge()  # the cache is there (the real one, as the bot uses it)
+    script = (
+        "from knowledge.loader import load_knowledge; from knowledge import schema;"
+        "kb = load_knowledge(); assert len(kb.indexes.languages) == 6;"
+        "print(schema.QuestionsFile.__pydantic_complete__, schema.Tactic.__pydantic_complete__)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean_env(), capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", "False"]
