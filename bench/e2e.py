@@ -7,7 +7,13 @@ N simulated users; the bot runs in its own process (``clientwise run --mode poll
 with ``TELEGRAM_API_BASE_URL`` pointed at the server and a fresh ``CLIENTWISE_DB``).
 Every user completes the whole questionnaire, acting the instant a new question shows:
 tapping one of the newest answer buttons (now and then twice), typing the description
-(sometimes twice). Configurations, each run ``--repeats`` times:
+(sometimes twice). Users come in the bot's six languages in turn (Telegram's
+``language_code`` and the description typed in that language). Before the load, one
+language at a time, a first user of each language says /start, taps Start and types the
+description, then a second one does the same: ``first_by_lang_ms`` is the slowest of the
+first user's three replies, ``warm_by_lang_ms`` the second user's — what the first owner
+writing in a language pays that later ones do not. Configurations, each run
+``--repeats`` times:
 
 * ``clientwise`` — send limiter lifted (``CLIENTWISE_MAX_SENDS_PER_SECOND=0``);
 * ``conversation`` / ``echo`` — the peers in bench/peers/ under the same load;
@@ -45,7 +51,17 @@ from bench.server import TOKEN, BenchServer, Chat
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 QUESTION = re.compile(r"^(\d+)/(\d+)\s", re.MULTILINE)  # a note may come first
-DESCRIPTION = "law firm"
+# A law firm in each language: the words an owner would type (each is among the business's
+# synonyms in knowledge/data, so every user gets past question 1 the same way).
+DESCRIPTIONS = {
+    "en": "law firm",
+    "id": "kantor hukum",
+    "th": "สำนักงานกฎหมาย",
+    "tr": "avukatlık bürosu",
+    "ru": "юридическая фирма",
+    "ro": "cabinet de avocatură",
+}
+LANGS = tuple(DESCRIPTIONS)
 ECHO_ACTIONS = 14  # about what a questionnaire takes (13 updates + doubled inputs)
 MAX_ACTIONS = 60
 PROBE = {"id": 1, "is_bot": False, "first_name": "Probe", "language_code": "en"}
@@ -80,6 +96,9 @@ class Result:
     stalls: int = 0
     unfinished: int = 0
     load: str = ""
+    # language -> ms: the first user's slowest reply, and a second user's (see the top)
+    first_by_lang: dict[str, float] = field(default_factory=dict)
+    warm_by_lang: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -119,8 +138,15 @@ class Result:
             f"server_cpu_ms/update={self.own_per_update:.2f} "
             f"bot_cpu_wait_ms/update={self.runqueue_ms / max(1, self.updates):.2f} "
             f"stalls={self.stalls} "
-            f"unfinished={self.unfinished}{hung} load={self.load}"
+            f"unfinished={self.unfinished}{hung}{self.by_lang()} load={self.load}"
         )
+
+    def by_lang(self) -> str:
+        if not self.first_by_lang:
+            return ""
+        first = ",".join(f"{k}:{v:.0f}" for k, v in self.first_by_lang.items())
+        warm = ",".join(f"{k}:{v:.0f}" for k, v in self.warm_by_lang.items())
+        return f" first_by_lang_ms={first} warm_by_lang_ms={warm}"
 
 
 # --- the bot process ---------------------------------------------------------------------------
@@ -200,8 +226,14 @@ def _own_cpu_ms() -> float:
 # --- simulated users ---------------------------------------------------------------------------
 
 
-def user(n: int) -> dict[str, object]:
-    return {"id": 10_000 + n, "is_bot": False, "first_name": f"U{n}", "language_code": "en"}
+def user(n: int, first_id: int = 10_000) -> dict[str, object]:
+    """The n-th simulated user; the languages take turns."""
+    lang = LANGS[n % len(LANGS)]
+    return {"id": first_id + n, "is_bot": False, "first_name": f"U{n}", "language_code": lang}
+
+
+def description(chat: Chat) -> str:
+    return DESCRIPTIONS.get(str(chat.user.get("language_code")), DESCRIPTIONS["en"])
 
 
 async def _pause(rng: random.Random, think: tuple[float, float] | None) -> None:
@@ -237,7 +269,7 @@ async def questionnaire_user(
             server.act(chat, press=view.flat[0]["callback_data"], on=view)  # Start
         elif found[1] == "1":
             for _ in range(rng.choice((1, 2))):  # typed twice, as people do
-                server.act(chat, text=DESCRIPTION)
+                server.act(chat, text=description(chat))
         else:
             answers = view.flat[:-2] or view.flat  # not "Not sure" / "Back"
             server.act(chat, press=rng.choice(answers)["callback_data"], on=view)
@@ -261,6 +293,36 @@ async def echo_user(
         if not await server.wait_view(chat, seen, stall):
             stalls += 1
     return True, stalls
+
+
+async def first_replies(server: BenchServer, chat: Chat) -> float:
+    """/start, Start, the description, one at a time, each after the last reply: the
+    slowest of the three replies, in ms."""
+    slowest = 0.0
+    for step in ("/start", "Start", "description"):
+        view, seen = chat.view(), chat.version
+        if step == "/start":
+            server.act(chat, text="/start")
+        elif step == "Start":
+            assert view is not None and view.flat, "no Start button after /start"
+            server.act(chat, press=view.flat[0]["callback_data"], on=view)
+        else:
+            server.act(chat, text=description(chat))
+        if not await server.wait_view(chat, seen, 30):
+            raise RuntimeError(f"no reply to {step} in {chat.user['language_code']}")
+        mine = [s for chat_id, s, _ in server.latencies if chat_id == chat.user["id"]]
+        slowest = max([slowest, *mine])
+        await asyncio.sleep(0.05)  # a second message of the reply ("Noted: …") lands
+    return slowest * 1000
+
+
+async def language_probes(server: BenchServer, result: Result) -> None:
+    """The first user of every language, then a second one (see the top)."""
+    for n, lang in enumerate(LANGS):
+        first, second = server.chat(user(n, 100)), server.chat(user(n, 200))
+        assert first.user["language_code"] == lang
+        result.first_by_lang[lang] = await first_replies(server, first)
+        result.warm_by_lang[lang] = await first_replies(server, second)
 
 
 # --- one run -------------------------------------------------------------------------------------
@@ -298,8 +360,10 @@ async def run(
                 tail = (Path(tmp) / "bot.log").read_text(errors="replace")[-2000:]
                 raise RuntimeError(f"{config.bot}: no reply within 60 s; its log ends:\n{tail}")
             result.startup_ms = (time.perf_counter() - spawned) * 1000
-            server.latencies.clear()
             await asyncio.sleep(0.5)  # let start-up work (commands, pruning) settle
+            if config.bot == "clientwise":  # the peers do not speak languages
+                await language_probes(server, result)
+            server.latencies.clear()
             chats = [server.chat(user(n)) for n in range(users)]
             if config.hang:
                 server.hang_chat = chats[0].user["id"]
@@ -460,6 +524,20 @@ def report(results: list[Result], command: str) -> str:
             f"without it; "
             f"the hung chat's own reply took {_span(held) if held else '—'} ms (PTB's 5 s "
             f"read timeout, then the retry)."
+        )
+    probed = [r for r in results if r.first_by_lang]
+    if probed:
+        langs = list(probed[0].first_by_lang)
+        first = ", ".join(
+            f"{lang} {_span([r.first_by_lang[lang] for r in probed])}" for lang in langs
+        )
+        warm = ", ".join(
+            f"{lang} {_span([r.warm_by_lang[lang] for r in probed])}" for lang in langs
+        )
+        notes.append(
+            f"- First use of each language (before the load, one language at a time: the "
+            f"slowest of the replies to /start, Start and the description typed in that "
+            f"language), ms: first user {first}; a second user of the same language {warm}."
         )
     if cw:
         notes.append(

@@ -3,7 +3,7 @@
     python -m bench.speed [--rounds N]
 
 Prints: import time; start-up time in a new process (load the knowledge and build
-every language's index, with and without the parsed-YAML cache); the first typed
+every language's index, with and without the knowledge cache, knowledge/cache.py); the first typed
 answer, description and FAQ question in each language right after start-up, timed
 apart from the warm ones; and p50/p95/p99/max latency per interpretation for typed
 answers, one-line descriptions (/triage) and FAQ questions from tests/eval/.
@@ -119,7 +119,7 @@ def main() -> int:
     print(
         f"start-up (knowledge load + every index, all {len(kb.languages)} languages), new "
         f"process: median {load_ms:.0f} ms (target <= {LOAD_TARGET_MS:.0f} ms); first start "
-        f"without the parsed-YAML cache: {statistics.median(x['start'] for x in first):.0f} ms"
+        f"without the knowledge cache: {statistics.median(x['start'] for x in first):.0f} ms"
     )
     for lang in kb.languages:
         kinds = usual[0]["first"][lang]

@@ -218,6 +218,15 @@ def hold_bot_lock(path: Path | str) -> IO[str]:
     return handle
 
 
+# Start-up's crash recovery (before polling): found through the ``received_at`` index.
+# Sorted in Python, not by ORDER BY update_id, which made SQLite scan the whole table in
+# rowid order instead (50 ms before the first reply with 600,000 records).
+UNREPLIED = (
+    "SELECT update_id, chat_id, user_id FROM processed_updates "
+    "WHERE replied = 0 AND received_at >= ? AND user_id IS NOT NULL"
+)
+
+
 class Store:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -307,13 +316,8 @@ class Store:
     def unreplied(self, within_seconds: float) -> list[tuple[int, int, int]]:
         """(update id, chat id, user id) of recent steps stored but never answered."""
         cutoff = time.time() - within_seconds
-        rows = self.db.execute(
-            "SELECT update_id, chat_id, user_id FROM processed_updates "
-            "WHERE replied = 0 AND received_at >= ? AND user_id IS NOT NULL "
-            "ORDER BY update_id",
-            [cutoff],
-        ).fetchall()
-        return [(u, c, usr) for u, c, usr in rows]
+        rows = self.db.execute(UNREPLIED, [cutoff]).fetchall()
+        return sorted((u, c, usr) for u, c, usr in rows)  # in update order
 
     def prune_updates_batch(self, now: float | None = None, limit: int = PRUNE_BATCH) -> int:
         """Delete at most ``limit`` records older than the retention, in one short

@@ -219,6 +219,7 @@ class TelegramFrontEnd:
         self.store = store
         self._handled = 0
         self.pruning: asyncio.Task[int] | None = None  # the start-up prune, while it runs
+        self.menus: asyncio.Task[None] | None = None  # the start-up command menus
 
     # --- wiring ---------------------------------------------------------------------------
 
@@ -242,6 +243,14 @@ class TelegramFrontEnd:
             code = None if lang == DEFAULT_LANG else lang
             await app.bot.set_my_commands(commands, language_code=code)
         await app.bot_data["desk"].set_commands(app)
+
+    async def set_commands_in_background(self, app: App) -> None:
+        """``set_commands`` at start-up, beside polling: a failure is logged, not fatal
+        (the menus Telegram already has stay, and the next start sets them again)."""
+        try:
+            await self.set_commands(app)
+        except Exception:
+            log.warning("the command menus were not set", exc_info=True)
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -737,6 +746,10 @@ def _rate_limiter(per_second: float) -> FifoRateLimiter:
     return FifoRateLimiter(overall_max_rate=per_second, max_retries=3)
 
 
+# Connections for sending: what ApplicationBuilder uses when it builds the request itself.
+SEND_POOL = 256
+
+
 def build_application(settings: Settings, engine: Engine, store: Store) -> App:
     assert settings.telegram_bot_token is not None
 
@@ -744,7 +757,11 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> App:
         front: TelegramFrontEnd = app.bot_data["front"]
         # Beside the first updates, not before them (see prune_backlog).
         front.pruning = asyncio.create_task(front.prune_backlog())
-        await front.set_commands(app)
+        # The command menus (six setMyCommands calls, more with staff) go out beside the
+        # first updates too: nothing a reply needs waits for them.
+        front.menus = asyncio.create_task(front.set_commands_in_background(app))
+        # Recovery stays before polling: it re-shows questions whose answers went
+        # unanswered in a crash, and a newer update of the same chat must come after that.
         recovered = await front.recover()
         if recovered:
             log.info(
@@ -755,7 +772,8 @@ def build_application(settings: Settings, engine: Engine, store: Store) -> App:
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
-        .request(AiohttpRequest())
+        # aiohttp instead of PTB's httpx (bot/aiohttp_request.py), with PTB's pool of 256.
+        .request(AiohttpRequest(connection_pool_size=SEND_POOL))
         # Skips updates the library cannot read instead of failing every getUpdates call.
         .get_updates_request(UpdatesRequest(connection_pool_size=1))
         .concurrent_updates(ChatOrderedProcessor())

@@ -1,11 +1,13 @@
 """Loads the YAML files in ``knowledge/data/`` into one validated ``Knowledge`` object,
 with every language's index built (``knowledge.index``).
 
-The files are read as plain data by ``knowledge.raw``. Validation happens in two passes:
-pydantic checks each file against its model in ``schema.py``; then ``_cross_check``
-checks what no single file can (ids referenced across files, duplicate ids, required
-message keys, matching placeholders). Every problem becomes one line
-``file: field.path: message`` inside a ``KnowledgeError``.
+The files are read as plain data by ``knowledge.raw``; what a load builds is kept on
+disk by ``knowledge.cache`` (keyed by the files and this package's code), so a start with
+unchanged files and code unpickles it instead of validating and building again.
+Validation happens in two passes: pydantic checks each file against its model in
+``schema.py``; then ``_cross_check`` checks what no single file can (ids referenced
+across files, duplicate ids, required message keys, matching placeholders). Every
+problem becomes one line ``file: field.path: message`` inside a ``KnowledgeError``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from knowledge import cache as stored
 from knowledge.index import build_indexes
 from knowledge.messages import REQUIRED_MESSAGES
 from knowledge.model import NOT_SURE, Knowledge
@@ -71,10 +74,22 @@ def _validate(stem: str, raw: Any, problems: list[str], languages: set[str]) -> 
         return None
 
 
-def load_knowledge(data_dir: Path | None = None) -> Knowledge:
+def load_knowledge(data_dir: Path | None = None, *, cached: bool = True) -> Knowledge:
     """Read and validate every knowledge file and build every index; raise
-    ``KnowledgeError`` listing the problems."""
+    ``KnowledgeError`` listing the problems. ``cached``: take what an earlier load of
+    the same files by the same code built (``knowledge.cache``), and keep what this one
+    builds; only files without problems are kept, so problems are always reported."""
     folder = data_dir or DATA_DIR
+    key = stored.cache_key(folder) if cached else None
+    if key is not None and (kb := stored.load(key)) is not None:
+        return kb
+    kb = _build(folder)
+    if key is not None:
+        stored.store(key, kb)
+    return kb
+
+
+def _build(folder: Path) -> Knowledge:
     base, problems = read_raw_files(folder)
     if problems:
         raise KnowledgeError(problems)

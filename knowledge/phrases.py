@@ -9,6 +9,7 @@ spelling via rapidfuzz), then walks the phrases that start with those words. A h
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -143,7 +144,9 @@ def _same_stem_other_ending(short: str, long_: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    return normalise(text).split()
+    # Interned: the indexes of six languages hold the same words many times over, and
+    # one object per word keeps them (and the cached knowledge, knowledge/cache.py) small.
+    return list(map(sys.intern, normalise(text).split()))
 
 
 def split_clauses(text: str) -> list[str]:
@@ -192,7 +195,7 @@ class PhraseIndex:
         self._by_stem: dict[str, list[str]] = {}
         for word in self._vocab:
             if len(word) >= STEM_LEN:
-                self._by_stem.setdefault(word[:STEM_LEN], []).append(word)
+                self._by_stem.setdefault(sys.intern(word[:STEM_LEN]), []).append(word)
         self._negations = [tuple(words(n)) for n in negations if words(n)]
         # Phrases in scripts without spaces are looked up as substrings (longest first).
         self._unspaced = sorted(

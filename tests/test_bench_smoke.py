@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.e2e import BEGIN, END, write_section
+from bench.e2e import BEGIN, DESCRIPTIONS, END, user, write_section
 from tests.processes import ROOT, clean_env
 
 LINE = re.compile(r"^e2e (\w+) users=(\d+) (.*)$")
@@ -45,8 +45,15 @@ def test_quick_run_prints_one_plausible_line_per_configuration_run(tmp_path: Pat
         assert 0 < float(f["p50_ms"]) <= float(f["p95_ms"]) <= float(f["p99_ms"]), (name, f)
         assert float(f["bot_cpu_ms/update"]) > 0 and float(f["bot_peak_rss_mb"]) > 10, f
         assert f["unfinished"] == "0", (name, f)
+    # The first use of each of the six languages, apart from a second user's.
+    for key in ("first_by_lang_ms", "warm_by_lang_ms"):
+        by_lang = dict(pair.split(":") for pair in lines["clientwise"][key].split(","))
+        assert set(by_lang) == {"en", "id", "th", "tr", "ru", "ro"}, by_lang
+        assert all(float(ms) > 0 for ms in by_lang.values()), by_lang
+    assert "first_by_lang_ms" not in lines["echo"]
     text = out.read_text()
     assert BEGIN in text and END in text and "| clientwise | 1 |" in text
+    assert "First use of each language" in text
     assert "| echo | 1 |" in text and "python-telegram-bot 22" in text
 
 
@@ -61,3 +68,8 @@ def test_a_section_is_replaced_between_its_markers_and_the_rest_kept(tmp_path: P
         doc, "<!-- x:begin -->\nother\n<!-- x:end -->", "<!-- x:begin -->", "<!-- x:end -->"
     )
     assert doc.read_text().rstrip().endswith("<!-- x:end -->") and "new numbers" in doc.read_text()
+
+
+def test_simulated_users_take_turns_in_the_six_languages() -> None:
+    langs = [user(n)["language_code"] for n in range(12)]
+    assert langs == [*DESCRIPTIONS, *DESCRIPTIONS] and len(set(langs)) == 6

@@ -30,7 +30,7 @@ def test_start_up_builds_every_language_index_exactly_once(
         return real(kb, lang, *rest)
 
     monkeypatch.setattr(index, "build_index", counting)
-    kb = load_knowledge()
+    kb = load_knowledge(cached=False)  # a start without the cache (knowledge/cache.py)
     assert built == Counter(dict.fromkeys(kb.languages, 1))
     # Reading text in every language afterwards builds nothing more.
     classifying = [q for q, question in kb.questions.items() if question.kind == "choice"]

@@ -136,3 +136,35 @@ async def test_rejected_token_is_one_line_without_the_token(tmp_path: Path) -> N
     assert "TELEGRAM_BOT_TOKEN: rejected" in text
     assert wrong not in text and "WRONG-but" not in text, text
     assert "Traceback" not in text, text
+
+
+async def test_a_start_queued_before_the_bot_runs_is_answered_after_one_get_me(
+    tmp_path: Path,
+) -> None:
+    fake = FakeTelegram()
+    env = _env(await fake.start(), tmp_path / "bot.db")
+    user = FakeTelegram.user(33, "Dana", "ro")
+    fake.send_text(user, "/start")  # waiting in the queue before the process exists
+    async with bot_process(fake, env, "run", "--mode", "polling") as process:
+        await _wait_for(lambda: fake.chat_messages(33), "the welcome message")
+        # The token check and PTB's initialize share one getMe.
+        assert len(fake.method_calls("getMe")) == 1
+        # The menus of every language still get set (beside polling, not before it).
+        await _wait_for(lambda: len(fake.commands) == 6, "the command menus")
+        assert await _stop(process) == 0
+
+
+async def test_a_failing_command_menu_does_not_keep_the_bot_from_answering(
+    tmp_path: Path,
+) -> None:
+    fake = FakeTelegram()
+    fake.fail_next("setMyCommands", 400, "Bad Request: something about the menu")
+    env = _env(await fake.start(), tmp_path / "bot.db")
+    user = FakeTelegram.user(34, "Emre", "tr")
+    fake.send_text(user, "/start")
+    async with bot_process(fake, env, "run", "--mode", "polling") as process:
+        await _wait_for(lambda: fake.chat_messages(34), "the welcome message")
+        assert process.returncode is None
+        assert await _stop(process) == 0
+        stderr = (await process.stderr.read()).decode() if process.stderr else ""
+    assert "command menus were not set" in stderr and TOKEN not in stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.storage import UPDATE_RETENTION, Store, migrations
+from bot.storage import UNREPLIED, UPDATE_RETENTION, Store, migrations
 from dialogs.state import DialogState
 from tests.test_desk import NOW, _row
 
@@ -133,6 +133,24 @@ def test_pruning_finds_stale_records_through_the_received_at_index(store: Store)
     )
     assert "INDEX idx_processed_updates_received_at (received_at<?)" in plan, plan
     assert "SCAN" not in plan, plan
+
+
+def test_crash_recovery_finds_unreplied_steps_through_the_received_at_index(
+    store: Store,
+) -> None:
+    # Start-up runs it before polling: no scan of every handled-update record.
+    plan = " | ".join(row[-1] for row in store.db.execute(f"EXPLAIN QUERY PLAN {UNREPLIED}", [0]))
+    assert "INDEX idx_processed_updates_received_at (received_at>?)" in plan, plan
+    assert "SCAN" not in plan, plan
+
+
+def test_unreplied_steps_come_in_update_order(store: Store) -> None:
+    for update_id in (9, 3, 5):  # received in this order
+        state = DialogState()
+        store.save_step(
+            update_id=update_id, chat_id=update_id, user_id=update_id, state=state, message_id=None
+        )
+    assert [u for u, _, _ in store.unreplied(3600)] == [3, 5, 9]
 
 
 def test_retention_deletes_exactly_the_rows_older_than_the_limit(store: Store) -> None:
