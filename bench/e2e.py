@@ -16,7 +16,10 @@ writing in a language pays that later ones do not. Configurations, each run
 ``--repeats`` times:
 
 * ``clientwise`` — send limiter lifted (``CLIENTWISE_MAX_SENDS_PER_SECOND=0``);
-* ``conversation`` / ``echo`` — the peers in bench/peers/ under the same load;
+* ``conversation`` / ``echo`` — the peers in bench/peers/ under the same load, built as
+  python-telegram-bot builds a bot by default (httpx);
+* ``conversation-aiohttp`` — the ConversationHandler peer on Clientwise's Bot API
+  connection (bot/aiohttp_request.py), to separate the transport from the bots' work;
 * ``human`` — default send rate (30/s), each user thinking 4-12 s before every answer
   (first messages spread over the first 12 s, as people do not all arrive at once);
 * ``hung`` — as ``human``, but one call for one chat (after its third action) never
@@ -76,6 +79,7 @@ class Config:
     think: tuple[float, float] | None = None
     sends_per_second: float = 0
     hang: bool = False
+    peer_request: str = ""  # "aiohttp": a peer on Clientwise's Bot API connection
 
 
 @dataclass
@@ -173,7 +177,9 @@ def _command(bot: str, profile: Path | None = None) -> list[str]:
     return [sys.executable, "-m", module]
 
 
-def _env(base_url: str, db: Path, sends_per_second: float) -> dict[str, str]:
+def _env(
+    base_url: str, db: Path, sends_per_second: float, peer_request: str = ""
+) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -184,6 +190,7 @@ def _env(base_url: str, db: Path, sends_per_second: float) -> dict[str, str]:
         TELEGRAM_API_BASE_URL=base_url,
         CLIENTWISE_DB=str(db),
         CLIENTWISE_MAX_SENDS_PER_SECOND=str(sends_per_second),
+        BENCH_PEER_REQUEST=peer_request,
     )
     return env
 
@@ -348,7 +355,9 @@ async def run(
         process = await asyncio.create_subprocess_exec(
             *_command(config.bot, profile),
             cwd=ROOT,
-            env=_env(base_url, Path(tmp) / "bot.db", config.sends_per_second),
+            env=_env(
+                base_url, Path(tmp) / "bot.db", config.sends_per_second, config.peer_request
+            ),
             stdout=log,
             stderr=log,
         )
@@ -493,6 +502,15 @@ def report(results: list[Result], command: str) -> str:
             f"{_span([100 * x for x in ratio])} %, bot CPU per update {_span(cpu, '{:.1f}')}×. "
             f"Target ≥ 90 % of the peer's throughput: {_verdict(min(ratio) >= 0.9)}."
         )
+    same = by.get("conversation-aiohttp", [])
+    if cw and same:
+        ratio = [a.rate / b.rate for a, b in zip(cw, same, strict=False)]
+        cpu = [a.cpu_per_update / b.cpu_per_update for a, b in zip(cw, same, strict=False)]
+        notes.append(
+            f"- Clientwise / the same peer on Clientwise's aiohttp connection (the bots' own "
+            f"work, transport aside): throughput {_span([100 * x for x in ratio])} %, bot CPU "
+            f"per update {_span(cpu, '{:.1f}')}×."
+        )
     if cw and echo:
         ratio = [a.rate / b.rate for a, b in zip(cw, echo, strict=False)]
         cpu = [a.cpu_per_update / b.cpu_per_update for a, b in zip(cw, echo, strict=False)]
@@ -565,13 +583,16 @@ CONFIGS = {
     "clientwise": Config("clientwise", "clientwise"),
     "conversation": Config("conversation", "conversation"),
     "echo": Config("echo", "echo"),
+    # The peer on the same transport as Clientwise (bot/aiohttp_request.py): what is left
+    # of the difference is the bots' own work.
+    "conversation-aiohttp": Config("conversation-aiohttp", "conversation", peer_request="aiohttp"),
     "human": Config("human", "clientwise", think=(4.0, 12.0), sends_per_second=30),
     # At human pace latency is low and steady, so a hang's effect on others would show.
     "hung": Config("hung", "clientwise", think=(4.0, 12.0), sends_per_second=30, hang=True),
     # Diagnostic, not in the default set: human pace with the limiter lifted.
     "human-unlimited": Config("human-unlimited", "clientwise", think=(4.0, 12.0)),
 }
-DEFAULT = ["clientwise", "conversation", "echo", "human", "hung"]
+DEFAULT = ["clientwise", "conversation", "conversation-aiohttp", "echo", "human", "hung"]
 
 
 async def main_async(args: argparse.Namespace) -> list[Result]:
@@ -582,7 +603,12 @@ async def main_async(args: argparse.Namespace) -> list[Result]:
             config = CONFIGS[name]
             if args.quick and config.think:
                 config = Config(
-                    config.name, config.bot, (0.2, 0.6), config.sends_per_second, config.hang
+                    config.name,
+                    config.bot,
+                    (0.2, 0.6),
+                    config.sends_per_second,
+                    config.hang,
+                    config.peer_request,
                 )
             result = await run(
                 config, args.users, seed=1000 * repeat + len(results), profile=args.profile
