@@ -67,6 +67,7 @@ DESCRIPTIONS = {
 LANGS = tuple(DESCRIPTIONS)
 ECHO_ACTIONS = 14  # about what a questionnaire takes (13 updates + doubled inputs)
 MAX_ACTIONS = 60
+GIVE_UP_STALLS = 4  # waits in a row with nothing new on screen
 PROBE = {"id": 1, "is_bot": False, "first_name": "Probe", "language_code": "en"}
 TICK = os.sysconf("SC_CLK_TCK")
 BEGIN, END = "<!-- e2e:begin -->", "<!-- e2e:end -->"
@@ -259,10 +260,20 @@ async def questionnaire_user(
     if think is not None:
         await asyncio.sleep(rng.uniform(0, think[1]))  # people do not all arrive at once
     server.act(chat, text="/start")
-    started, stalls, seen = False, 0, chat.version
+    started, stalls, seen, idle = False, 0, chat.version, 0
     while chat.actions < MAX_ACTIONS:
         if not await server.wait_view(chat, seen, stall):
             stalls += 1  # nothing changed: act on what is shown, as a user would
+            idle += 1
+            if idle > GIVE_UP_STALLS:  # nothing to act on for a minute: counted unfinished
+                shown = chat.view()
+                print(
+                    f"user {chat.user['id']} gave up; shown: {shown and shown.text!r}",
+                    file=sys.stderr,
+                )
+                return False, stalls
+        else:
+            idle = 0
         seen = chat.version
         await _pause(rng, think)
         view = chat.view()
@@ -355,9 +366,7 @@ async def run(
         process = await asyncio.create_subprocess_exec(
             *_command(config.bot, profile),
             cwd=ROOT,
-            env=_env(
-                base_url, Path(tmp) / "bot.db", config.sends_per_second, config.peer_request
-            ),
+            env=_env(base_url, Path(tmp) / "bot.db", config.sends_per_second, config.peer_request),
             stdout=log,
             stderr=log,
         )
