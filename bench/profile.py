@@ -51,7 +51,9 @@ STEPS: list[tuple[str, str, str]] = [
     ("  logging (format + write)", "*", "logging/__init__.py"),
     ("  Bot._post (request → response objects)", "_post", "telegram/_bot.py"),
     ("  telegram de_json (building objects)", "de_json", "telegram/"),
-    ("  httpx/httpcore (HTTP)", "*", "httpcore/"),
+    ("  httpx/httpcore (HTTP, PTB's default connection)", "*", "httpcore/"),
+    ("  aiohttp (HTTP, bot/aiohttp_request.py)", "*", "aiohttp/"),
+    ("  FifoRateLimiter.process_request", "process_request", "bot/limiter.py"),
     ("getUpdates loop (Updater)", "_network_loop_retry", "telegram/ext/_utils/networkloop.py"),
     ("  Update.de_json of fetched updates", "de_list", "telegram/"),
 ]
