@@ -52,6 +52,9 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
+                # As httpx does: HTTP(S)_PROXY / NO_PROXY from the environment are obeyed,
+                # so a bot deployed behind a proxy keeps working.
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:

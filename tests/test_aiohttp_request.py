@@ -126,3 +126,23 @@ async def test_an_unusable_url_error_does_not_quote_the_token() -> None:
 async def test_a_request_before_initialize_is_refused() -> None:
     with pytest.raises(RuntimeError, match="not initialized"):
         await AiohttpRequest().do_request("http://127.0.0.1:1/botX/getMe", "POST")
+
+
+async def test_a_proxy_from_the_environment_is_used_as_httpx_would(
+    server: tuple[str, list, dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stand-in server plays the proxy: the request for an unresolvable host reaches
+    # it only through HTTP_PROXY.
+    base, seen, _ = server
+    proxy = base.removesuffix("/bot")
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        await request.post(f"http://api.telegram.invalid/bot{TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+    assert seen and seen[-1].path == f"/bot{TOKEN}/getMe"
+
