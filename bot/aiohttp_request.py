@@ -96,7 +96,8 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as err:  # aiohttp's timeouts are TimeoutErrors too
             raise TimedOut(f"aiohttp.{type(err).__name__}") from err
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{type(err).__name__}: {_without(url, err)}") from err
+            # Not chained: some aiohttp errors quote the URL, and the URL holds the token.
+            raise NetworkError(f"aiohttp.{type(err).__name__}: {_without(url, err)}") from None
 
 
 def _timeout(

@@ -16,7 +16,7 @@ import sys
 from urllib.parse import urlparse
 
 from telegram import Bot
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import NetworkError
 
 from bot.config import Settings
 from bot.logs import configure_logging
@@ -38,11 +38,11 @@ async def _check_token(bot: Bot) -> None:
     """
     try:
         await bot.initialize()
-    except InvalidToken:
-        await bot.shutdown()
-        raise
     except NetworkError as exc:
         log.warning("could not reach the Bot API yet (%s); starting anyway", exc)
+    except BaseException:  # a wrong token, or an answer that is no Bot API at all
+        await bot.shutdown()  # the connections were opened; the process stops here
+        raise
 
 
 def _freeze_start_up_objects() -> None:

@@ -116,21 +116,19 @@ def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
 
 
 def joined(replies: list[Reply], limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[Reply]:
-    """Notes that come just before a question travel in the question's message: one
-    notification on the phone instead of two, and one send against the rate limit.
-    A pair that would not fit one message stays two."""
+    """Short notices ("Noted: …") that come just before a question travel in the
+    question's message: one notification on the phone instead of two, and one send
+    against the rate limit. Only notices: the next tap edits that message into the next
+    question, and a notice may go with it, while an answer, an explanation or a result
+    card is kept for reading in its own message. A pair over the size limit stays two."""
     out: list[Reply] = []
     notes: list[Reply] = []
     for reply in replies:
-        if not reply.options and reply.kind != "result":  # a result card stands alone
+        if reply.kind == "notice" and not reply.options:
             notes.append(reply)
             continue
-        if not reply.options:
-            out += [*notes, reply]
-            notes = []
-            continue
         text = "\n\n".join([*(n.text for n in notes), reply.text])
-        if notes and len(text) <= limit:
+        if notes and reply.kind == "question" and reply.options and len(text) <= limit:
             reply = reply.model_copy(update={"text": text})
         else:
             out += notes
@@ -603,10 +601,12 @@ class TelegramFrontEnd:
             work.note["event"] = "stale_button"
             await self._answer(query, notice)
             await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
-        elif message_id == stored.message_id:
-            # The second of two fast taps: the message already shows the current question
-            # (its delivery is recorded), so the toast is all; an edit would change nothing
-            # and still count against the send limit.
+        elif message_id == stored.message_id and state.phase in ("asking", "done"):
+            # The second of two fast taps: the current turn, with its buttons, was
+            # delivered to this very message (while asking and at the result every turn
+            # comes with buttons), so the toast is all; an edit would change nothing and
+            # still count against the send limit. Outside them a turn may have had no
+            # buttons (/cancel's notice) and left this message's id recorded: edited.
             work.note["event"] = "stale_button"
             await self._answer(query, notice)
         else:

@@ -243,3 +243,17 @@ def test_notes_join_a_question_but_never_a_result_card_or_past_the_size_limit() 
     assert [r.text for r in joined([card, question])] == ["Card", "2/12 Q?"]
     assert [r.text for r in joined([note, question], limit=10)] == ["Noted.", "2/12 Q?"]
     assert [r.text for r in joined([question, note])] == ["2/12 Q?", "Noted."]
+    # A result card has its menu buttons; a note before it is not buried in it.
+    menu_card = Reply(kind="result", text="Card", options=option, turn=9)
+    assert [r.text for r in joined([note, menu_card])] == ["Noted.", "Card"]
+    # An answer or explanation (info) is kept for reading: the next tap would erase it.
+    faq = Reply(kind="info", text="We keep your answers private.")
+    assert [r.text for r in joined([faq, question])] == [faq.text, "2/12 Q?"]
+
+
+async def test_a_faq_answer_mid_questionnaire_stays_in_its_own_message(tg: BotHarness) -> None:
+    chat = await _to_first_choice(tg)
+    await chat.send("do online shops have clients?")
+    *_, answer, question = tg.fake.chat_messages(ANA["id"])
+    assert question.buttons and "2/12" in question.text
+    assert not answer.buttons and "2/12" not in answer.text

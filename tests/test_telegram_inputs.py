@@ -43,6 +43,20 @@ async def test_double_tap_counts_once(tg: BotHarness) -> None:
     assert len(edits) == 1, edits
 
 
+async def test_a_tap_after_cancel_turns_the_old_question_into_the_current_screen(
+    tg: BotHarness,
+) -> None:
+    chat = await _to_first_choice(tg)
+    message = tg.fake.last_with_buttons(ANA["id"])
+    assert message is not None
+    old_buttons = [b["callback_data"] for b in message.flat_buttons]
+    await chat.send("/cancel")  # a notice without buttons: the question message stays
+    await tg.settle(tg.fake.press(ANA, message, old_buttons[0]))
+    # Not a toast alone: the old question is edited, so its stale buttons are gone.
+    edited = next(m for m in tg.fake.chat_messages(ANA["id"]) if m.message_id == message.message_id)
+    assert [b["callback_data"] for b in edited.flat_buttons] != old_buttons
+
+
 async def test_old_message_button_names_the_current_question_without_a_copy(
     tg: BotHarness,
 ) -> None:
