@@ -462,6 +462,13 @@ def _span(values: list[float], fmt: str = "{:.0f}") -> str:
     return f"{fmt.format(low)}–{fmt.format(high)}"
 
 
+def _versus(cw: list[Result], peer: list[Result]) -> tuple[list[float], str, str]:
+    """Clientwise against a peer, run by run: throughput ratios, and both as text (%, ×)."""
+    ratio = [a.rate / b.rate for a, b in zip(cw, peer, strict=False)]
+    cpu = [a.cpu_per_update / b.cpu_per_update for a, b in zip(cw, peer, strict=False)]
+    return ratio, _span([100 * x for x in ratio]), _span(cpu, "{:.1f}")
+
+
 def _verdict(ok: bool) -> str:
     return "**met**" if ok else "**missed**"
 
@@ -504,28 +511,23 @@ def report(results: list[Result], command: str) -> str:
     echo, hung, human = by.get("echo", []), by.get("hung", []), by.get("human", [])
     notes: list[str] = []
     if cw and conv:
-        ratio = [a.rate / b.rate for a, b in zip(cw, conv, strict=False)]
-        cpu = [a.cpu_per_update / b.cpu_per_update for a, b in zip(cw, conv, strict=False)]
+        ratio, throughput, cpu = _versus(cw, conv)
         notes.append(
-            f"- Clientwise / ConversationHandler peer, run by run: throughput "
-            f"{_span([100 * x for x in ratio])} %, bot CPU per update {_span(cpu, '{:.1f}')}×. "
+            f"- Clientwise / ConversationHandler peer, run by run: throughput {throughput} %, "
+            f"bot CPU per update {cpu}×. "
             f"Target ≥ 90 % of the peer's throughput: {_verdict(min(ratio) >= 0.9)}."
         )
     same = by.get("conversation-aiohttp", [])
     if cw and same:
-        ratio = [a.rate / b.rate for a, b in zip(cw, same, strict=False)]
-        cpu = [a.cpu_per_update / b.cpu_per_update for a, b in zip(cw, same, strict=False)]
+        _, throughput, cpu = _versus(cw, same)
         notes.append(
             f"- Clientwise / the same peer on Clientwise's aiohttp connection (the bots' own "
-            f"work, transport aside): throughput {_span([100 * x for x in ratio])} %, bot CPU "
-            f"per update {_span(cpu, '{:.1f}')}×."
+            f"work, transport aside): throughput {throughput} %, bot CPU per update {cpu}×."
         )
     if cw and echo:
-        ratio = [a.rate / b.rate for a, b in zip(cw, echo, strict=False)]
-        cpu = [a.cpu_per_update / b.cpu_per_update for a, b in zip(cw, echo, strict=False)]
+        _, throughput, cpu = _versus(cw, echo)
         notes.append(
-            f"- Clientwise / echo peer: throughput {_span([100 * x for x in ratio])} %, "
-            f"bot CPU per update {_span(cpu, '{:.1f}')}×."
+            f"- Clientwise / echo peer: throughput {throughput} %, bot CPU per update {cpu}×."
         )
     if cw:
         worst = max(r.cpu_per_update for r in cw)

@@ -74,53 +74,38 @@ async def test_a_per_call_read_timeout_overrides_no_default_limit(
     server: tuple[str, list, dict],
 ) -> None:
     base, _, _ = server
-    request = AiohttpRequest(read_timeout=None)  # without the override: waits forever
-    await request.initialize()
-    try:
+    async with AiohttpRequest(read_timeout=None) as request:  # without the override: waits forever
         with pytest.raises(TimedOut):
             await asyncio.wait_for(
                 request.post(f"{base}{TOKEN}/hang", read_timeout=0.2), timeout=10
             )
-    finally:
-        await request.shutdown()
 
 
 async def test_the_default_read_timeout_applies(server: tuple[str, list, dict]) -> None:
     base, _, _ = server
-    request = AiohttpRequest(read_timeout=0.2)
-    await request.initialize()
-    try:
+    async with AiohttpRequest(read_timeout=0.2) as request:
         with pytest.raises(TimedOut):
             await asyncio.wait_for(request.post(f"{base}{TOKEN}/hang"), timeout=10)
-    finally:
-        await request.shutdown()
 
 
 async def test_a_refused_connection_is_a_network_error_without_the_token() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         with pytest.raises(NetworkError) as caught:
             await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
-    finally:
-        await request.shutdown()
     assert not isinstance(caught.value, TimedOut)
     text = f"{caught.value} {caught.value.__cause__}"
     assert "aiohttp." in str(caught.value) and "SECRET" not in str(caught.value), text
 
 
 async def test_an_unusable_url_error_does_not_quote_the_token() -> None:
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         with pytest.raises(NetworkError) as caught:
             await request.post(f"nope://127.0.0.1/bot{TOKEN}/getMe")
-    finally:
-        await request.shutdown()
-    assert "SECRET" not in str(caught.value)
+    # Nor its cause: aiohttp's own error quotes the URL.
+    assert "SECRET" not in f"{caught.value} {caught.value.__cause__!r}"
 
 
 async def test_a_request_before_initialize_is_refused() -> None:
@@ -138,11 +123,6 @@ async def test_a_proxy_from_the_environment_is_used_as_httpx_would(
     for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTP_PROXY", proxy)
-    request = AiohttpRequest()
-    await request.initialize()
-    try:
+    async with AiohttpRequest() as request:
         await request.post(f"http://api.telegram.invalid/bot{TOKEN}/getMe")
-    finally:
-        await request.shutdown()
     assert seen and seen[-1].path == f"/bot{TOKEN}/getMe"
-
