@@ -595,20 +595,22 @@ class TelegramFrontEnd:
         assert chat is not None and user is not None
         state = stored.state
         notice = render.earlier_button_notice(self.kb, self.engine.flow, state)
-        if stored.delivered_turn != state.turn:
-            # The current question never arrived (a crash between saving and sending):
-            # this message shows it now.
-            work.note["event"] = "stale_button"
-            await self._answer(query, notice)
-            await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
-        elif message_id == stored.message_id and state.phase in ("asking", "done"):
+        delivered = stored.delivered_turn == state.turn
+        this_message = message_id == stored.message_id
+        if delivered and this_message and state.phase in ("asking", "done"):
             # The second of two fast taps: the current turn, with its buttons, was
             # delivered to this very message (while asking and at the result every turn
             # comes with buttons), so the toast is all; an edit would change nothing and
-            # still count against the send limit. Outside them a turn may have had no
-            # buttons (/cancel's notice) and left this message's id recorded: edited.
+            # still count against the send limit.
             work.note["event"] = "stale_button"
             await self._answer(query, notice)
+        elif not delivered or this_message:
+            # The current screen never arrived (a crash between saving and sending), or a
+            # turn without buttons (/cancel's notice) left this message's id recorded:
+            # this message shows the current screen now.
+            work.note["event"] = "stale_button"
+            await self._answer(query, notice)
+            await self._show_current(chat.id, user.id, stored, edit_message_id=message_id)
         else:
             # An older message: its buttons go, so it cannot be mistaken for the current one.
             work.note["event"] = "old_button"

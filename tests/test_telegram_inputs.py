@@ -55,6 +55,8 @@ async def test_a_tap_after_cancel_turns_the_old_question_into_the_current_screen
     # Not a toast alone: the old question is edited, so its stale buttons are gone.
     edited = next(m for m in tg.fake.chat_messages(ANA["id"]) if m.message_id == message.message_id)
     assert [b["callback_data"] for b in edited.flat_buttons] != old_buttons
+    # …and shows the current screen (the paused welcome, with its buttons), not nothing.
+    assert edited.flat_buttons and edited.edits
 
 
 async def test_old_message_button_names_the_current_question_without_a_copy(
