@@ -82,13 +82,11 @@ class AiohttpRequest(BaseRequest):
             body = aiohttp.FormData(fields or {})
             for name, (filename, content, mimetype) in files.items():
                 body.add_field(name, content, filename=filename, content_type=mimetype)
-        if write_timeout is DEFAULT:
-            write_timeout = self._media_write if files else self._write
         timeout = _timeout(
-            read=self._read if read_timeout is DEFAULT else read_timeout,
-            write=write_timeout,
-            connect=self._connect if connect_timeout is DEFAULT else connect_timeout,
-            pool=self._pool if pool_timeout is DEFAULT else pool_timeout,
+            read=_seconds(read_timeout, self._read),
+            write=_seconds(write_timeout, self._media_write if files else self._write),
+            connect=_seconds(connect_timeout, self._connect),
+            pool=_seconds(pool_timeout, self._pool),
         )
         try:
             async with session.request(method, url, data=body, timeout=timeout) as response:
@@ -100,20 +98,24 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(err).__name__}: {_without(url, err)}") from None
 
 
+def _seconds(given: object, default: float | None) -> float | None:
+    """A call's timeout: the instance's default when the call gave none; None is no limit."""
+    value = default if given is DEFAULT else given
+    return float(value) if isinstance(value, int | float) else None
+
+
 def _timeout(
-    *, read: object, write: object, connect: object, pool: object
+    *, read: float | None, write: float | None, connect: float | None, pool: float | None
 ) -> aiohttp.ClientTimeout:
     """PTB's four timeouts in aiohttp's terms; ``None`` is no limit, as in PTB."""
-    seconds = [
-        float(t) if isinstance(t, int | float) else None for t in (read, write, connect, pool)
-    ]
-    read_s, _, connect_s, pool_s = seconds
+    limits = [t for t in (read, write, connect, pool) if t is not None]
     return aiohttp.ClientTimeout(
         # Waiting for a pooled connection and opening one are one phase in aiohttp.
-        connect=None if pool_s is None or connect_s is None else pool_s + connect_s,
-        sock_connect=connect_s,
-        sock_read=read_s,
-        total=None if None in seconds else sum(t for t in seconds if t is not None),
+        connect=None if pool is None or connect is None else pool + connect,
+        sock_connect=connect,
+        sock_read=read,
+        # No write timeout in aiohttp: the four together bound the whole call.
+        total=sum(limits) if len(limits) == 4 else None,
     )
 
 
