@@ -265,7 +265,7 @@ async def questionnaire_user(
         if not await server.wait_view(chat, seen, stall):
             stalls += 1  # nothing changed: act on what is shown, as a user would
             idle += 1
-            if idle > GIVE_UP_STALLS:  # nothing to act on for a minute: counted unfinished
+            if idle >= GIVE_UP_STALLS:  # nothing to act on for a minute: counted unfinished
                 shown = chat.view()
                 print(
                     f"user {chat.user['id']} gave up; shown: {shown and shown.text!r}",
